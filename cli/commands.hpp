@@ -1,0 +1,13 @@
+// One function per command: registers its options and returns the runner to call when chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace ksdoctor::cli {
+
+using Runner = std::function<int()>;
+
+Runner register_inspect(CLI::App& app);
+
+}  // namespace ksdoctor::cli

@@ -1,0 +1,152 @@
+#include "common.hpp"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+#include "ksdoctor/error.hpp"
+#include "ksdoctor/fileio.hpp"
+#include "ksdoctor/timeutil.hpp"
+
+namespace ksdoctor::cli {
+namespace {
+
+SecureString first_line(const Bytes& data) {
+  SecureString line(data.begin(), data.end());
+  auto end = line.find_first_of("\r\n");
+  if (end != SecureString::npos) line.resize(end);
+  return line;
+}
+
+std::optional<Password> from_options(const PasswordOptions& p, const char* what) {
+  int given = !p.value.empty() + !p.env.empty() + !p.file.empty();
+  if (given > 1) {
+    throw UsageError("USAGE", std::string("give the ") + what + " password only one way");
+  }
+  if (!p.env.empty()) {
+    const char* v = std::getenv(p.env.c_str());
+    if (!v) {
+      throw UsageError("USAGE", "environment variable " + p.env + " (" + what +
+                                    " password) is not set");
+    }
+    return Password::of(v);
+  }
+  if (!p.file.empty()) {
+    Bytes data = read_file(p.file, 1 << 16);
+    SecureString line = first_line(data);
+    secure_wipe(data.data(), data.size());
+    return Password::of(std::string_view(line.data(), line.size()));
+  }
+  if (!p.value.empty()) return Password::of(p.value);
+  return std::nullopt;
+}
+
+std::optional<Password> prompt_no_echo(const std::string& prompt) {
+  FILE* tty = std::fopen("/dev/tty", "r+");
+  if (!tty) return std::nullopt;
+  int fd = fileno(tty);
+  if (!isatty(fd)) {
+    std::fclose(tty);
+    return std::nullopt;
+  }
+  termios old {};
+  tcgetattr(fd, &old);
+  termios quiet = old;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  std::fputs(prompt.c_str(), tty);
+  std::fflush(tty);
+  tcsetattr(fd, TCSAFLUSH, &quiet);
+  SecureString line;
+  for (int c; (c = std::fgetc(tty)) != EOF && c != '\n';) line.push_back(static_cast<char>(c));
+  tcsetattr(fd, TCSAFLUSH, &old);
+  std::fputs("\n", tty);
+  std::fclose(tty);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return Password::of(std::string_view(line.data(), line.size()));
+}
+
+}  // namespace
+
+void add_format_option(CLI::App& cmd, CommonOptions& opts) {
+  cmd.add_option("--format", opts.format, "output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+void add_type_option(CLI::App& cmd, CommonOptions& opts) {
+  cmd.add_option("--type", opts.type, "keystore type (default: detect from content)")
+      ->check(CLI::IsMember({"auto", "jks", "jceks", "pkcs12"}))
+      ->capture_default_str();
+}
+
+void add_password_options(CLI::App& cmd, CommonOptions& opts) {
+  cmd.add_option("--storepass", opts.storepass.value,
+                 "store password (visible to other users; prefer the -env/-file forms)");
+  cmd.add_option("--storepass-env", opts.storepass.env, "read the store password from VAR");
+  cmd.add_option("--storepass-file", opts.storepass.file,
+                 "read the store password from the first line of FILE");
+  cmd.add_option("--keypass", opts.keypass.value, "key password (default: the store password)");
+  cmd.add_option("--keypass-env", opts.keypass.env, "read the key password from VAR");
+  cmd.add_option("--keypass-file", opts.keypass.file,
+                 "read the key password from the first line of FILE");
+}
+
+void add_time_options(CLI::App& cmd, CommonOptions& opts) {
+  cmd.add_option("--at", opts.at,
+                 "evaluate validity at this time (2031-05-01, 2031-05-01T12:00:00Z, @epoch)");
+  cmd.add_option("--warn-days", opts.warn_days, "warn about certificates expiring this soon")
+      ->check(CLI::Range(0, 36500))
+      ->capture_default_str();
+}
+
+OutputFormat output_format(const CommonOptions& opts) {
+  return opts.format == "json" ? OutputFormat::kJson : OutputFormat::kText;
+}
+
+std::optional<StoreFormat> forced_type(const CommonOptions& opts) {
+  if (opts.type == "jks") return StoreFormat::kJks;
+  if (opts.type == "jceks") return StoreFormat::kJceks;
+  if (opts.type == "pkcs12") return StoreFormat::kPkcs12;
+  return std::nullopt;
+}
+
+Password resolve_storepass(const CommonOptions& opts, const std::string& keystore_path) {
+  if (auto p = from_options(opts.storepass, "store")) return std::move(*p);
+  if (const char* env = std::getenv("KSDOCTOR_STOREPASS")) return Password::of(env);
+  if (isatty(STDIN_FILENO)) {
+    if (auto p = prompt_no_echo("Store password for " + keystore_path + ": ")) return std::move(*p);
+  }
+  return Password();
+}
+
+std::optional<Password> resolve_keypass(const CommonOptions& opts) {
+  return from_options(opts.keypass, "key");
+}
+
+std::int64_t resolve_now(const CommonOptions& opts) {
+  if (!opts.at.empty()) return parse_time(opts.at);
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void scrub_argv(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    bool secret_next = arg == "--storepass" || arg == "--keypass";
+    if (arg.rfind("--storepass=", 0) == 0 || arg.rfind("--keypass=", 0) == 0) {
+      char* eq = std::strchr(argv[i], '=');
+      std::memset(eq + 1, '*', std::strlen(eq + 1));
+    } else if (secret_next && i + 1 < argc) {
+      std::memset(argv[i + 1], '*', std::strlen(argv[i + 1]));
+      ++i;
+    }
+  }
+}
+
+}  // namespace ksdoctor::cli

@@ -1,0 +1,48 @@
+// What every command shares: output format, keystore type, passwords, the evaluation time.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "ksdoctor/keystore.hpp"
+#include "ksdoctor/secret.hpp"
+
+namespace ksdoctor::cli {
+
+enum class OutputFormat { kText, kJson };
+
+struct PasswordOptions {
+  std::string value;  // --storepass VALUE (discouraged: visible in the process list)
+  std::string env;    // --storepass-env VAR
+  std::string file;   // --storepass-file FILE
+};
+
+struct CommonOptions {
+  std::string format = "text";
+  std::string type = "auto";
+  PasswordOptions storepass;
+  PasswordOptions keypass;
+  std::string at;
+  int warn_days = 30;
+};
+
+void add_format_option(CLI::App& cmd, CommonOptions& opts);
+void add_type_option(CLI::App& cmd, CommonOptions& opts);
+void add_password_options(CLI::App& cmd, CommonOptions& opts);
+void add_time_options(CLI::App& cmd, CommonOptions& opts);
+
+OutputFormat output_format(const CommonOptions& opts);
+std::optional<StoreFormat> forced_type(const CommonOptions& opts);
+// Store password from --storepass*, then KSDOCTOR_STOREPASS, then a no-echo prompt on a TTY;
+// otherwise null (Java's "open without a password").
+Password resolve_storepass(const CommonOptions& opts, const std::string& keystore_path);
+// Key password from --keypass*, or empty (meaning: the store password).
+std::optional<Password> resolve_keypass(const CommonOptions& opts);
+std::int64_t resolve_now(const CommonOptions& opts);
+
+// Overwrites the values of password options in argv so they do not linger in `ps` output.
+void scrub_argv(int argc, char** argv);
+
+}  // namespace ksdoctor::cli

@@ -1,0 +1,43 @@
+// ksdoctor: see a Java keystore exactly as the JVM does, explain why TLS would fail, repair it.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <map>
+#include <new>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "ksdoctor/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace ksdoctor;
+  CLI::App app{"ksdoctor — Java keystore doctor", "ksdoctor"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "ksdoctor 0.1.0");
+  std::map<std::string, cli::Runner> runners;
+  runners["inspect"] = cli::register_inspect(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "ksdoctor: usage error: " << e.what() << " (see ksdoctor --help)\n";
+    return 2;
+  }
+  cli::scrub_argv(argc, argv);
+  try {
+    for (CLI::App* sub : app.get_subcommands()) return runners.at(sub->get_name())();
+    return 2;
+  } catch (const Error& e) {
+    std::cerr << "ksdoctor: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "ksdoctor: error: out of memory\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "ksdoctor: internal error: " << e.what() << "\n";
+    return 2;
+  }
+}

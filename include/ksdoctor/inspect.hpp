@@ -1,0 +1,48 @@
+// `inspect`: a keystore as Java sees it, with its keys checked and its certificates linted.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ksdoctor/findings.hpp"
+#include "ksdoctor/keys.hpp"
+#include "ksdoctor/keystore.hpp"
+#include "ksdoctor/secret.hpp"
+
+namespace ksdoctor {
+
+struct InspectOptions {
+  Password storepass;               // null: open as Java does with a null password
+  std::optional<Password> keypass;  // defaults to the store password
+  std::optional<StoreFormat> type;  // forced type; detected from content when empty
+  std::int64_t now = 0;             // epoch seconds all validity checks are made at
+  int warn_days = 30;
+};
+
+enum class KeyCheck { kNotChecked, kRecovered, kNotRecoverable, kUnreadable };
+const char* key_check_name(KeyCheck check);  // "not_checked", "recovered", ...
+
+struct KeyReport {
+  KeyCheck status = KeyCheck::kNotChecked;
+  std::string algorithm;              // "RSA 2048", "AES 256"; empty when not recovered
+  std::optional<bool> matches_chain;  // private keys: does the key match chain[0]?
+  std::string detail;                 // why it could not be recovered
+};
+
+struct InspectResult {
+  Keystore store;
+  std::vector<KeyReport> keys;  // parallel to store.entries (status kNotChecked for certs)
+  std::vector<Finding> findings;
+};
+
+// Throws FormatError / PasswordError when the store cannot be opened at all.
+InspectResult inspect_keystore(ByteView bytes, const InspectOptions& options);
+
+// Lint findings for one certificate as it appears in `alias` (validity at `now`, key size,
+// signature algorithm). `role` names where it sits ("chain[1]", "trusted certificate").
+void lint_certificate(const Certificate& cert, const std::string& alias, const std::string& role,
+                      std::int64_t now, int warn_days, std::vector<Finding>& out);
+
+}  // namespace ksdoctor

@@ -1,0 +1,30 @@
+// Recovering protected keys with a key password, the way Java's KeyStore.getKey does, and
+// describing them. Decrypted bytes live only in SecureBytes and are never printed.
+#pragma once
+
+#include <string>
+
+#include "ksdoctor/keystore.hpp"
+#include "ksdoctor/secret.hpp"
+#include "ksdoctor/x509.hpp"
+
+namespace ksdoctor {
+
+// Returns the PKCS#8 PrivateKeyInfo of a private key entry. Throws
+// PasswordError("KEY_NOT_RECOVERABLE", "Cannot recover key") for a wrong key password and
+// FormatError for a protection scheme or blob Java could not read either.
+SecureBytes recover_private_key(const Keystore& store, const Entry& entry, const Password& keypass);
+
+struct SecretKeyInfo {
+  std::string algorithm;  // "AES", "HmacSHA256", "DESede", ...
+  int bits = 0;
+};
+SecretKeyInfo recover_secret_key(const Keystore& store, const Entry& entry,
+                                 const Password& keypass);
+
+// Algorithm and size of a PKCS#8 private key ("RSA 2048"). Throws FormatError when unreadable.
+PublicKeyInfo describe_private_key(const SecureBytes& pkcs8);
+// Whether the private key is the one whose public half is in `cert`.
+bool private_key_matches(const SecureBytes& pkcs8, const Certificate& cert);
+
+}  // namespace ksdoctor

@@ -1,0 +1,72 @@
+// The keystore model: entries exactly as Java's KeyStore API presents them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ksdoctor/bytes.hpp"
+#include "ksdoctor/x509.hpp"
+
+namespace ksdoctor {
+
+enum class StoreFormat { kJks, kJceks, kPkcs12 };
+const char* format_name(StoreFormat format);  // "JKS", "JCEKS", "PKCS12"
+
+enum class EntryKind { kPrivateKey, kTrustedCert, kSecretKey };
+const char* kind_name(EntryKind kind);  // "private_key", "trusted_cert", "secret_key"
+
+enum class Integrity {
+  kVerified,     // digest / MAC checked with the store password
+  kNotVerified,  // opened with a null password: Java skips the check
+  kNoMac,        // PKCS#12 without MacData: nothing to check
+};
+const char* integrity_name(Integrity integrity);  // "verified", "not_verified", "no_mac"
+
+// A private or secret key exactly as stored: never decrypted by the reader.
+struct ProtectedKey {
+  std::string algorithm;      // "JKS key protector", "PBEWithMD5AndTripleDES", "PBES2 ..."
+  std::string algorithm_oid;  // dotted OID of the protection scheme
+  int iterations = 0;         // 0 when the scheme has none
+  Bytes blob;  // JKS/JCEKS private: EncryptedPrivateKeyInfo; JCEKS secret: serialized sealed
+               // object; PKCS#12: the bag value
+};
+
+struct Entry {
+  std::u16string alias_utf16;  // exactly the String Java's aliases() returns
+  std::string alias;           // the same, as UTF-8
+  EntryKind kind = EntryKind::kTrustedCert;
+  std::optional<std::int64_t> created_ms;  // epoch milliseconds
+  std::vector<CertPtr> chain;  // getCertificateChain(), or {getCertificate()} for trusted certs
+  std::optional<ProtectedKey> key;
+  // PKCS#12 only: Oracle trustedKeyUsage OIDs of a trusted cert bag, and the bag's localKeyID.
+  std::vector<std::string> trusted_key_usage;
+  Bytes local_key_id;
+};
+
+// How a PKCS#12 file protects itself (empty strings where a part is absent).
+struct Pkcs12Protection {
+  std::string cert_algorithm;  // e.g. "PBES2 PBKDF2-HmacSHA256 AES-256-CBC", "PBEWithSHA1AndRC2_40"
+  int cert_iterations = 0;
+  std::string key_algorithm;
+  int key_iterations = 0;
+  std::string mac_algorithm;  // "HmacPBESHA256", "HmacPBESHA1", "" when no MacData
+  int mac_iterations = 0;
+};
+
+struct Keystore {
+  StoreFormat format = StoreFormat::kJks;
+  int version = 2;  // JKS/JCEKS file version; 3 for PKCS#12
+  Integrity integrity = Integrity::kVerified;
+  std::vector<Entry> entries;  // in the order Java's aliases() enumerates them
+  // PKCS#12 certificates that Java loads but never shows as an entry (no key match, no
+  // trustedKeyUsage): they only help build key chains.
+  std::vector<CertPtr> hidden_certificates;
+  std::optional<Pkcs12Protection> protection;
+
+  // Whether Java's lookups (which lower-case the alias for JKS/JCEKS) reach this entry.
+  bool lookupable(const Entry& entry) const;
+};
+
+}  // namespace ksdoctor

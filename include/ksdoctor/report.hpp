@@ -1,0 +1,21 @@
+// Rendering results for people (text) and programs (JSON, as documented in docs/json.md).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ksdoctor/findings.hpp"
+#include "ksdoctor/inspect.hpp"
+#include "ksdoctor/x509.hpp"
+
+namespace ksdoctor::report {
+
+nlohmann::ordered_json certificate_json(const Certificate& cert);
+nlohmann::ordered_json finding_json(const Finding& finding);
+nlohmann::ordered_json inspect_json(const std::string& file, const InspectResult& result);
+
+std::string inspect_text(const std::string& file, const InspectResult& result);
+std::string findings_text(const std::vector<Finding>& findings);
+
+}  // namespace ksdoctor::report

@@ -1,0 +1,40 @@
+#include "ksdoctor/formats.hpp"
+
+namespace ksdoctor {
+
+std::optional<StoreFormat> detect_format(ByteView bytes) {
+  if (bytes.size() >= 4) {
+    std::uint32_t magic = (static_cast<std::uint32_t>(bytes[0]) << 24) | (bytes[1] << 16) |
+                          (bytes[2] << 8) | bytes[3];
+    if (magic == 0xFEEDFEED) return StoreFormat::kJks;
+    if (magic == 0xCECECECE) return StoreFormat::kJceks;
+  }
+  // PKCS#12: PFX ::= SEQUENCE { version INTEGER (3), ... } — DER, or BER with indefinite length.
+  if (bytes.size() >= 5 && bytes[0] == 0x30) {
+    std::size_t p = 1;
+    if (bytes[p] == 0x80) {
+      p += 1;
+    } else if (bytes[p] & 0x80) {
+      p += 1 + (bytes[p] & 0x7F);
+    } else {
+      p += 1;
+    }
+    if (p + 3 <= bytes.size() && bytes[p] == 0x02 && bytes[p + 1] == 0x01 && bytes[p + 2] == 3) {
+      return StoreFormat::kPkcs12;
+    }
+  }
+  return std::nullopt;
+}
+
+Keystore read_keystore(ByteView bytes, const Password& storepass,
+                       std::optional<StoreFormat> forced) {
+  std::optional<StoreFormat> format = forced ? forced : detect_format(bytes);
+  if (!format) {
+    throw FormatError("UNKNOWN_FORMAT",
+                      "not a keystore: the content is neither JKS, JCEKS nor PKCS#12");
+  }
+  if (*format == StoreFormat::kPkcs12) return read_pkcs12(bytes, storepass);
+  return read_jks_family(bytes, storepass);
+}
+
+}  // namespace ksdoctor

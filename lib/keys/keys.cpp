@@ -1,0 +1,161 @@
+#include "ksdoctor/keys.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <memory>
+
+#include "formats/java_serial.hpp"
+#include "formats/pkcs12_keys.hpp"
+#include "key_protection.hpp"
+#include "ksdoctor/der.hpp"
+
+namespace ksdoctor {
+namespace {
+
+constexpr const char* kJksKeyProtectorOid = "1.3.6.1.4.1.42.2.17.1.1";
+constexpr const char* kJceKeyProtectorOid = "1.3.6.1.4.1.42.2.19.1";
+
+struct PbeParams {
+  ByteView salt;
+  int iterations = 0;
+};
+
+PbeParams parse_pbe_params(ByteView params_der) {
+  der::Walker top(params_der, "PBE parameters");
+  der::Walker seq(top.expect(der::kSequence).value, "PBE parameters");
+  PbeParams p;
+  p.salt = seq.expect(der::kOctetString).value;
+  ByteView count = der::integer_magnitude(seq.expect(der::kInteger).value);
+  if (count.size() > 4) throw FormatError("MALFORMED", "PBE iteration count too large");
+  std::int64_t v = 0;
+  for (std::uint8_t b : count) v = (v << 8) | b;
+  if (v > 5'000'000) throw FormatError("MALFORMED", "PBE iteration count too large");
+  p.iterations = static_cast<int>(v);
+  return p;
+}
+
+const javaser::Value& field(const javaser::Value& obj, const char* name,
+                            javaser::Value::Kind kind) {
+  if (obj.kind == javaser::Value::Kind::kObject) {
+    auto it = obj.object->fields.find(name);
+    if (it != obj.object->fields.end() && it->second.kind == kind) return it->second;
+  }
+  throw FormatError("MALFORMED", std::string("serialized key lacks field ") + name);
+}
+
+using PkeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+
+PkeyPtr load_private(const SecureBytes& pkcs8) {
+  const unsigned char* p = pkcs8.data();
+  PKCS8_PRIV_KEY_INFO* info =
+      d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(pkcs8.size()));
+  if (!info) throw FormatError("BAD_KEY", "the recovered private key is not valid PKCS#8");
+  PkeyPtr key(EVP_PKCS82PKEY(info), EVP_PKEY_free);
+  PKCS8_PRIV_KEY_INFO_free(info);
+  if (!key) throw FormatError("BAD_KEY", "the recovered private key cannot be decoded");
+  return key;
+}
+
+}  // namespace
+
+SecureBytes recover_private_key(const Keystore& store, const Entry& entry,
+                                const Password& keypass) {
+  if (entry.kind != EntryKind::kPrivateKey || !entry.key) {
+    throw UsageError("NOT_A_KEY_ENTRY", "entry '" + entry.alias + "' is not a private key entry");
+  }
+  if (keypass.is_null()) {
+    throw PasswordError("KEY_NOT_RECOVERABLE", "no key password to recover the key with");
+  }
+  if (store.format == StoreFormat::kPkcs12) {
+    return pkcs12_decrypt_shrouded_key(entry.key->blob, keypass);
+  }
+  der::Walker top(entry.key->blob, "protected key");
+  der::Walker epki(top.expect(der::kSequence).value, "protected key");
+  der::Tlv alg = epki.expect(der::kSequence);
+  ByteView encrypted = epki.expect(der::kOctetString).value;
+  der::Walker alg_parts(alg.value, "protected key algorithm");
+  std::string oid = der::oid_to_string(alg_parts.expect(der::kOid).value);
+  if (oid == kJksKeyProtectorOid) return jks_key_protector_recover(encrypted, keypass);
+  if (oid == kJceKeyProtectorOid && store.format == StoreFormat::kJceks) {
+    PbeParams params = parse_pbe_params(alg_parts.expect(der::kSequence).whole);
+    return pbe_md5_triple_des_decrypt(encrypted, params.salt, params.iterations, keypass);
+  }
+  throw FormatError("UNSUPPORTED_KEY_PROTECTION",
+                    "Unsupported key protection algorithm " + oid);
+}
+
+SecretKeyInfo recover_secret_key(const Keystore& store, const Entry& entry,
+                                 const Password& keypass) {
+  if (entry.kind != EntryKind::kSecretKey || !entry.key || store.format != StoreFormat::kJceks) {
+    throw UsageError("NOT_A_SECRET_KEY", "entry '" + entry.alias + "' is not a JCEKS secret key");
+  }
+  if (keypass.is_null()) {
+    throw PasswordError("KEY_NOT_RECOVERABLE", "no key password to recover the key with");
+  }
+  javaser::Value sealed = javaser::read_stream(entry.key->blob);
+  using Kind = javaser::Value::Kind;
+  const auto& params = field(sealed, "encodedParams", Kind::kByteArray);
+  const auto& content = field(sealed, "encryptedContent", Kind::kByteArray);
+  PbeParams pbe = parse_pbe_params(*params.bytes);
+  SecureBytes plain = pbe_md5_triple_des_decrypt(*content.bytes, pbe.salt, pbe.iterations, keypass);
+  javaser::Value key;
+  try {
+    key = javaser::read_stream(ByteView(plain.data(), plain.size()));
+  } catch (const FormatError&) {
+    throw PasswordError("KEY_NOT_RECOVERABLE", "Cannot recover key");
+  }
+  SecretKeyInfo info;
+  info.algorithm = *field(key, "algorithm", Kind::kString).text;
+  // javax.crypto.spec.SecretKeySpec keeps the bytes in "key"; java.security.KeyRep in "encoded".
+  const auto& fields = key.object->fields;
+  for (const char* name : {"key", "encoded"}) {
+    auto it = fields.find(name);
+    if (it != fields.end() && it->second.kind == Kind::kByteArray) {
+      info.bits = static_cast<int>(it->second.bytes->size() * 8);
+    }
+  }
+  return info;
+}
+
+PublicKeyInfo describe_private_key(const SecureBytes& pkcs8) {
+  PkeyPtr key = load_private(pkcs8);
+  PublicKeyInfo info;
+  info.bits = EVP_PKEY_get_bits(key.get());
+  switch (EVP_PKEY_get_base_id(key.get())) {
+    case EVP_PKEY_RSA: info.algorithm = "RSA"; break;
+    case EVP_PKEY_RSA_PSS: info.algorithm = "RSASSA-PSS"; break;
+    case EVP_PKEY_DSA: info.algorithm = "DSA"; break;
+    case EVP_PKEY_ED25519: info.algorithm = "Ed25519"; break;
+    case EVP_PKEY_ED448: info.algorithm = "Ed448"; break;
+    case EVP_PKEY_X25519: info.algorithm = "X25519"; break;
+    case EVP_PKEY_X448: info.algorithm = "X448"; break;
+    case EVP_PKEY_EC: {
+      info.algorithm = "EC";
+      char group[64] = {0};
+      std::size_t len = 0;
+      if (EVP_PKEY_get_group_name(key.get(), group, sizeof group, &len)) {
+        std::string g(group, len);
+        if (g == "prime256v1") g = "P-256";
+        else if (g == "secp384r1") g = "P-384";
+        else if (g == "secp521r1") g = "P-521";
+        else if (g == "secp224r1") g = "P-224";
+        else if (g == "prime192v1") g = "P-192";
+        info.curve = g;
+      }
+      break;
+    }
+    default: info.algorithm = "unknown";
+  }
+  return info;
+}
+
+bool private_key_matches(const SecureBytes& pkcs8, const Certificate& cert) {
+  PkeyPtr priv = load_private(pkcs8);
+  const unsigned char* p = cert.spki_der.data();
+  PkeyPtr pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(cert.spki_der.size())), EVP_PKEY_free);
+  if (!pub) return false;
+  return EVP_PKEY_eq(priv.get(), pub.get()) == 1;
+}
+
+}  // namespace ksdoctor

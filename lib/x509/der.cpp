@@ -1,0 +1,132 @@
+#include "ksdoctor/der.hpp"
+
+#include "ksdoctor/timeutil.hpp"
+
+namespace ksdoctor::der {
+
+void Walker::fail(const std::string& why) const {
+  throw FormatError("MALFORMED_DER", std::string(what_) + " is malformed at offset " +
+                                         std::to_string(pos_) + ": " + why);
+}
+
+std::optional<std::uint8_t> Walker::peek_tag() const {
+  if (at_end()) return std::nullopt;
+  return data_[pos_];
+}
+
+Tlv Walker::next() {
+  std::size_t start = pos_;
+  if (data_.size() - pos_ < 2) fail("truncated TLV header");
+  std::uint8_t tag = data_[pos_];
+  if ((tag & 0x1F) == 0x1F) fail("multi-byte tags are not supported");
+  std::size_t p = pos_ + 1;
+  std::size_t len = data_[p++];
+  if (len & 0x80) {
+    std::size_t n = len & 0x7F;
+    if (n == 0) fail("indefinite length");
+    if (n > 4) fail("length field too long");
+    if (data_.size() - p < n) fail("truncated length");
+    len = 0;
+    for (std::size_t i = 0; i < n; ++i) len = (len << 8) | data_[p++];
+  }
+  if (len > data_.size() - p) fail("length exceeds the bytes that remain");
+  pos_ = p + len;
+  return Tlv{tag, data_.subspan(p, len), data_.subspan(start, pos_ - start)};
+}
+
+Tlv Walker::expect(std::uint8_t tag) {
+  auto t = peek_tag();
+  if (!t) fail("unexpected end");
+  if (*t != tag) {
+    fail("expected tag " + std::to_string(tag) + ", found " + std::to_string(*t));
+  }
+  return next();
+}
+
+std::optional<Tlv> Walker::optional(std::uint8_t tag) {
+  if (peek_tag() == tag) return next();
+  return std::nullopt;
+}
+
+std::string oid_to_string(ByteView oid) {
+  std::string out;
+  std::uint64_t value = 0;
+  bool first = true;
+  int bytes_in_arc = 0;
+  for (std::uint8_t b : oid) {
+    if (++bytes_in_arc > 9) {
+      throw FormatError("MALFORMED_DER", "object identifier arc too large");
+    }
+    value = (value << 7) | (b & 0x7F);
+    if (b & 0x80) continue;
+    if (first) {
+      std::uint64_t a = value < 40 ? 0 : (value < 80 ? 1 : 2);
+      out = std::to_string(a) + "." + std::to_string(value - 40 * a);
+      first = false;
+    } else {
+      out += "." + std::to_string(value);
+    }
+    value = 0;
+    bytes_in_arc = 0;
+  }
+  if (first || bytes_in_arc != 0) throw FormatError("MALFORMED_DER", "malformed object identifier");
+  return out;
+}
+
+bool bool_value(const Tlv& tlv) {
+  if (tlv.value.size() != 1) throw FormatError("MALFORMED_DER", "BOOLEAN of wrong length");
+  return tlv.value[0] != 0;
+}
+
+ByteView integer_magnitude(ByteView value) {
+  std::size_t i = 0;
+  while (i + 1 < value.size() && value[i] == 0) ++i;
+  return value.subspan(i);
+}
+
+int bit_length(ByteView magnitude) {
+  magnitude = integer_magnitude(magnitude);
+  if (magnitude.empty() || (magnitude.size() == 1 && magnitude[0] == 0)) return 0;
+  int bits = static_cast<int>(magnitude.size() - 1) * 8;
+  for (std::uint8_t top = magnitude[0]; top != 0; top >>= 1) ++bits;
+  return bits;
+}
+
+std::int64_t time_value(const Tlv& tlv) {
+  std::string_view s(reinterpret_cast<const char*>(tlv.value.data()), tlv.value.size());
+  auto digits = [&](std::size_t at, std::size_t n) {
+    if (at + n > s.size()) throw FormatError("MALFORMED_DER", "truncated time value");
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') throw FormatError("MALFORMED_DER", "bad digit in time value");
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  int year;
+  std::size_t p;
+  if (tlv.tag == kUtcTime) {
+    year = digits(0, 2);
+    year += year < 50 ? 2000 : 1900;
+    p = 2;
+  } else if (tlv.tag == kGeneralizedTime) {
+    year = digits(0, 4);
+    p = 4;
+  } else {
+    throw FormatError("MALFORMED_DER", "expected UTCTime or GeneralizedTime");
+  }
+  int month = digits(p, 2), day = digits(p + 2, 2), hour = digits(p + 4, 2),
+      minute = digits(p + 6, 2);
+  int second = 0;
+  p += 8;
+  if (p < s.size() && s[p] != 'Z') {
+    second = digits(p, 2);
+    p += 2;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    throw FormatError("MALFORMED_DER", "time value out of range");
+  }
+  return days_from_civil(year, month, day) * 86400LL + hour * 3600 + minute * 60 + second;
+}
+
+}  // namespace ksdoctor::der
