@@ -1,0 +1,139 @@
+// The CLI contract: exit codes, password sources, one-line errors, JSON shape.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "fixture_util.hpp"
+
+namespace {
+
+struct Run {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs the CLI with a clean password environment and stdin from /dev/null (no TTY).
+Run run(const std::string& args, const std::string& env = "") {
+  static int counter = 0;
+  std::string err_path = "/tmp/ksdoctor-cli-test-" + std::to_string(::getpid()) + "-" +
+                         std::to_string(counter++) + ".err";
+  std::string cmd = "env -u KSDOCTOR_STOREPASS " + env + " " + KSDOCTOR_CLI + " " + args +
+                    " </dev/null 2>" + err_path;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  int status = ::pclose(p);
+  Run r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, slurp(err_path)};
+  std::remove(err_path.c_str());
+  return r;
+}
+
+std::size_t lines(const std::string& s) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
+
+const std::string kAt = " --at 2030-01-01";
+
+}  // namespace
+
+TEST_CASE("inspect: password from env var, file, KSDOCTOR_STOREPASS and argv agree") {
+  std::string ks = fixture_path("jks/server-fullchain.jks");
+  Run env = run("inspect " + ks + " --format json --storepass-env PW" + kAt, "PW=changeit");
+  REQUIRE(env.status == 0);
+  auto j = nlohmann::json::parse(env.out);
+  CHECK(j["integrity"] == "verified");
+  std::string pwfile = "/tmp/ksdoctor-pw-" + std::to_string(::getpid());
+  std::ofstream(pwfile) << "changeit\n";
+  Run file = run("inspect " + ks + " --format json --storepass-file " + pwfile + kAt);
+  std::remove(pwfile.c_str());
+  CHECK(file.out == env.out);
+  Run global = run("inspect " + ks + " --format json" + kAt, "KSDOCTOR_STOREPASS=changeit");
+  CHECK(global.out == env.out);
+  Run argv = run("inspect " + ks + " --format json --storepass changeit" + kAt);
+  CHECK(argv.out == env.out);
+  CHECK(env.out.find("changeit") == std::string::npos);
+}
+
+TEST_CASE("inspect: no password and no TTY opens like Java with a null password") {
+  Run r = run("inspect " + fixture_path("jks/truststore.jks") + " --format json" + kAt);
+  CHECK(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["integrity"] == "not_verified");
+  bool flagged = false;
+  for (auto& f : j["findings"]) flagged |= f["code"] == "INTEGRITY_NOT_VERIFIED";
+  CHECK(flagged);
+}
+
+TEST_CASE("inspect: wrong password is exit 2 with Java's message on one line") {
+  Run r = run("inspect " + fixture_path("jks/truststore.jks") + " --storepass-env PW", "PW=wrong");
+  CHECK(r.status == 2);
+  CHECK(lines(r.err) == 1);
+  CHECK(r.err.find("Keystore was tampered with, or password was incorrect") != std::string::npos);
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("inspect: exit 1 when an error-severity finding exists") {
+  Run r = run("inspect " + fixture_path("jks/key-cert-mismatch.jks") + kAt,
+              "KSDOCTOR_STOREPASS=changeit");
+  CHECK(r.status == 1);
+  CHECK(r.out.find("KEY_CERT_MISMATCH") != std::string::npos);
+}
+
+TEST_CASE("inspect: unreadable and non-keystore input is exit 2 with one line") {
+  Run missing = run("inspect /nonexistent/prevent.ks");
+  CHECK(missing.status == 2);
+  CHECK(lines(missing.err) == 1);
+  Run pem = run("inspect " + fixture_path("pki/root-ca.crt.pem"));
+  CHECK(pem.status == 2);
+  CHECK(lines(pem.err) == 1);
+  Run usage = run("inspect");
+  CHECK(usage.status == 2);
+  CHECK(lines(usage.err) == 1);
+  Run two_ways = run("inspect " + fixture_path("jks/truststore.jks") +
+                     " --storepass x --storepass-env PW", "PW=y");
+  CHECK(two_ways.status == 2);
+  Run bad_time = run("inspect " + fixture_path("jks/truststore.jks") + " --at tomorrow");
+  CHECK(bad_time.status == 2);
+  CHECK(lines(bad_time.err) == 1);
+}
+
+TEST_CASE("inspect: text output draws the chain as a tree") {
+  Run r = run("inspect " + fixture_path("jks/server-fullchain.jks") + kAt,
+              "KSDOCTOR_STOREPASS=changeit");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("└─ CN=Example Issuing CA 1") != std::string::npos);
+  CHECK(r.out.find("private key") != std::string::npos);
+}
+
+TEST_CASE("inspect --format json carries the documented fields") {
+  Run r = run("inspect " + fixture_path("jks/server-fullchain.jks") + " --format json" + kAt,
+              "KSDOCTOR_STOREPASS=changeit");
+  auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"file", "format", "integrity", "entries", "hidden_certificates", "findings"}) {
+    CHECK(j.contains(key));
+  }
+  CHECK(j["format"] == "JKS");
+  for (auto& e : j["entries"]) {
+    for (const char* key : {"alias", "kind", "created", "chain"}) CHECK(e.contains(key));
+    for (auto& c : e["chain"]) {
+      for (const char* key : {"subject", "issuer", "serial", "not_before", "not_after", "sha256",
+                              "sha1", "key", "signature_algorithm", "is_ca", "self_signed"}) {
+        CHECK(c.contains(key));
+      }
+    }
+  }
+}
