@@ -28,13 +28,24 @@ std::optional<StoreFormat> detect_format(ByteView bytes) {
 
 Keystore read_keystore(ByteView bytes, const Password& storepass,
                        std::optional<StoreFormat> forced) {
-  std::optional<StoreFormat> format = forced ? forced : detect_format(bytes);
+  std::optional<StoreFormat> detected = detect_format(bytes);
+  // Since JDK 9 (keystore.type.compat=true) the JKS and PKCS12 types each load the other's files,
+  // while JCEKS loads JKS and JCEKS files only and JKS never loads JCEKS.
+  if (forced == StoreFormat::kJceks && detected == StoreFormat::kPkcs12) {
+    throw FormatError("MALFORMED", "Invalid keystore format");
+  }
+  if (forced && forced != StoreFormat::kJceks && detected == StoreFormat::kJceks) {
+    throw FormatError("MALFORMED", "Invalid keystore format");
+  }
+  std::optional<StoreFormat> format = detected ? detected : forced;
   if (!format) {
     throw FormatError("UNKNOWN_FORMAT",
                       "not a keystore: the content is neither JKS, JCEKS nor PKCS#12");
   }
   if (*format == StoreFormat::kPkcs12) return read_pkcs12(bytes, storepass);
-  return read_jks_family(bytes, storepass);
+  Keystore store = read_jks_family(bytes, storepass);
+  if (forced == StoreFormat::kJceks) store.format = StoreFormat::kJceks;
+  return store;
 }
 
 }  // namespace ksdoctor

@@ -175,3 +175,12 @@ TEST_CASE("JCEKS secret keys are recovered and described") {
   InspectResult wrong = inspect_fixture("jceks/secretkeys.jceks", kChangeit, Password::of("nope"));
   CHECK(has_code(wrong, "KEY_NOT_RECOVERABLE"));
 }
+
+TEST_CASE("--type follows Java's dual-format loaders") {
+  Bytes jks = fixture("jks/truststore.jks");
+  Bytes jceks = fixture("jceks/server.jceks");
+  CHECK(read_keystore(jks, kChangeit, StoreFormat::kPkcs12).format == StoreFormat::kJks);
+  CHECK(read_keystore(jks, kChangeit, StoreFormat::kJceks).format == StoreFormat::kJceks);
+  CHECK_THROWS_AS(read_keystore(jceks, kChangeit, StoreFormat::kJks), FormatError);
+  CHECK(read_keystore(jceks, kChangeit, StoreFormat::kJceks).format == StoreFormat::kJceks);
+}
