@@ -142,8 +142,8 @@ InspectResult inspect_keystore(ByteView bytes, const InspectOptions& options) {
           "alias '" + entry.alias + "' has upper-case letters: Java lower-cases every lookup in " +
               format_name(store.format) + ", so keytool and the JVM's key and trust managers "
               "never reach this entry",
-          "re-create the entry under a lower-case alias (ksdoctor convert rewrites aliases; or "
-          "keytool -changealias is not possible here, so export and re-import it)"));
+          "re-create the entry under a lower-case alias with the tool that wrote it (keytool "
+          "itself cannot reach the entry to rename it)"));
     }
     if (entry.kind == EntryKind::kPrivateKey) {
       check_chain_shape(entry, findings);
