@@ -65,8 +65,9 @@ std::string format_rfc3339(std::int64_t epoch_seconds) {
 }
 
 std::string format_rfc3339_ms(std::int64_t epoch_millis) {
-  std::int64_t secs = floor_div(epoch_millis, 1000);
-  return format_parts(secs, static_cast<int>(epoch_millis - secs * 1000), true);
+  std::int64_t millis = epoch_millis % 1000;
+  if (millis < 0) millis += 1000;
+  return format_parts(floor_div(epoch_millis, 1000), static_cast<int>(millis), true);
 }
 
 std::int64_t parse_time(std::string_view text) {

@@ -21,6 +21,7 @@ enum : std::uint8_t {
 enum : std::uint8_t { kScWriteMethod = 0x01, kScSerializable = 0x02 };
 constexpr int kMaxDepth = 24;
 constexpr std::uint32_t kBaseHandle = 0x7E0000;
+constexpr std::size_t kMaxHandles = 4096;
 
 struct FieldDesc {
   char type;
@@ -64,6 +65,8 @@ class Parser {
   }
 
   std::size_t new_handle() {
+    // A sealed key uses a dozen handles; thousands only come from hostile input.
+    if (handles_.size() >= kMaxHandles) in_.fail("too many objects in the stream");
     handles_.emplace_back();
     return handles_.size() - 1;
   }

@@ -76,8 +76,14 @@ public final class ListKeystore {
 
     private static KeyStore open(String file, char[] password) throws Exception {
         if (password != null) {
-            // Probes the content (magic) like Java does, then loads with the password.
-            return KeyStore.getInstance(new File(file), password);
+            // Probes the content (magic) like Java does, then loads with the password. The probe
+            // refuses some PKCS#12 files (e.g. one with no bag at all) that an explicit
+            // KeyStore.getInstance("PKCS12").load() — what servers call — reads; fall back to that.
+            try {
+                return KeyStore.getInstance(new File(file), password);
+            } catch (java.security.KeyStoreException e) {
+                if (!String.valueOf(e.getMessage()).startsWith("Unrecognized keystore format")) throw e;
+            }
         }
         byte[] head;
         try (InputStream in = new FileInputStream(file)) {
@@ -91,7 +97,7 @@ public final class ListKeystore {
         }
         KeyStore ks = KeyStore.getInstance(type);
         try (InputStream in = new FileInputStream(file)) {
-            ks.load(in, null);
+            ks.load(in, password);
         }
         return ks;
     }
