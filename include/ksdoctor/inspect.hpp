@@ -45,4 +45,10 @@ InspectResult inspect_keystore(ByteView bytes, const InspectOptions& options);
 void lint_certificate(const Certificate& cert, const std::string& alias, const std::string& role,
                       std::int64_t now, int warn_days, std::vector<Finding>& out);
 
+// PKCS#12 findings (no-op for other formats): certificates Java loads but never lists
+// (PKCS12_CERTS_INVISIBLE_TO_JAVA), bags Java drops (PKCS12_BAG_IGNORED_BY_JAVA), weak protection
+// (WEAK_PKCS12_PROTECTION); and the cause added to the KEY_ENTRY_WITHOUT_CHAIN findings already in
+// `out` (a leaf carrying trustedKeyUsage, or certificates skipped for lack of a password).
+void lint_pkcs12(const Keystore& store, std::vector<Finding>& out);
+
 }  // namespace ksdoctor

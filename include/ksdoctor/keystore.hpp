@@ -30,7 +30,8 @@ struct ProtectedKey {
   std::string algorithm_oid;  // dotted OID of the protection scheme
   int iterations = 0;         // 0 when the scheme has none
   Bytes blob;  // JKS/JCEKS private: EncryptedPrivateKeyInfo; JCEKS secret: serialized sealed
-               // object; PKCS#12: the bag value
+               // object; PKCS#12: the EncryptedPrivateKeyInfo exactly as stored (the
+               // pkcs8ShroudedKeyBag value, or the one inside a secretBag)
 };
 
 struct Entry {
@@ -43,13 +44,24 @@ struct Entry {
   // PKCS#12 only: Oracle trustedKeyUsage OIDs of a trusted cert bag, and the bag's localKeyID.
   std::vector<std::string> trusted_key_usage;
   Bytes local_key_id;
+  // PKCS#12 key entries only: a certificate bag that matches this key (same localKeyID, or
+  // friendlyName) but carries trustedKeyUsage, so Java never considered it for the key's chain.
+  CertPtr excluded_trusted_leaf;
+};
+
+// A PKCS#12 bag Java's PKCS12KeyStore skips without a word (keyBag, crlBag, safeContentsBag, ...).
+struct IgnoredBag {
+  std::string type;           // "keyBag", "crlBag", "safeContentsBag" or the dotted OID
+  std::string friendly_name;  // UTF-8; empty when the bag has none
 };
 
 // How a PKCS#12 file protects itself (empty strings where a part is absent).
 struct Pkcs12Protection {
-  std::string cert_algorithm;  // e.g. "PBES2 PBKDF2-HmacSHA256 AES-256-CBC", "PBEWithSHA1AndRC2_40"
+  // Java's names: "PBEWithHmacSHA256AndAES_256", "PBEWithSHA1AndRC2_40", "PBEWithSHA1AndDESede";
+  // cert_algorithm "NONE" when certificates are stored unencrypted.
+  std::string cert_algorithm;
   int cert_iterations = 0;
-  std::string key_algorithm;
+  std::string key_algorithm;  // of the first key bag
   int key_iterations = 0;
   std::string mac_algorithm;  // "HmacPBESHA256", "HmacPBESHA1", "" when no MacData
   int mac_iterations = 0;
@@ -60,9 +72,11 @@ struct Keystore {
   int version = 2;  // JKS/JCEKS file version; 3 for PKCS#12
   Integrity integrity = Integrity::kVerified;
   std::vector<Entry> entries;  // in the order Java's aliases() enumerates them
-  // PKCS#12 certificates that Java loads but never shows as an entry (no key match, no
-  // trustedKeyUsage): they only help build key chains.
+  // PKCS#12 certificates that Java loads but never shows: neither a trusted-certificate entry (no
+  // trustedKeyUsage, or a later bag took the alias) nor in any key entry's chain. They only help
+  // build key chains. Deduplicated, in file order.
   std::vector<CertPtr> hidden_certificates;
+  std::vector<IgnoredBag> ignored_bags;  // PKCS#12 only
   std::optional<Pkcs12Protection> protection;
 
   // Whether Java's lookups (which lower-case the alias for JKS/JCEKS) reach this entry.

@@ -57,6 +57,51 @@ PkeyPtr load_private(const SecureBytes& pkcs8) {
   return key;
 }
 
+// Java's name for a secret key algorithm OID (AlgorithmId.getName), or the dotted OID.
+std::string secret_key_algorithm(const std::string& oid) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"2.16.840.1.101.3.4.1", "AES"},
+      {"1.3.14.3.2.17", "DESede"},
+      {"1.2.840.113549.3.7", "DESede"},
+      {"1.3.14.3.2.7", "DES"},
+      {"1.2.840.113549.2.7", "HmacSHA1"},
+      {"1.2.840.113549.2.8", "HmacSHA224"},
+      {"1.2.840.113549.2.9", "HmacSHA256"},
+      {"1.2.840.113549.2.10", "HmacSHA384"},
+      {"1.2.840.113549.2.11", "HmacSHA512"},
+      {"1.2.840.113549.2.12", "HmacSHA512/224"},
+      {"1.2.840.113549.2.13", "HmacSHA512/256"},
+      {"2.16.840.1.101.3.4.2.13", "HmacSHA3-224"},
+      {"2.16.840.1.101.3.4.2.14", "HmacSHA3-256"},
+      {"2.16.840.1.101.3.4.2.15", "HmacSHA3-384"},
+      {"2.16.840.1.101.3.4.2.16", "HmacSHA3-512"},
+      {"1.2.840.113549.3.4", "ARCFOUR"},
+      {"1.2.840.113549.3.2", "RC2"},
+  };
+  for (const auto& [o, name] : kNames) {
+    if (oid == o) return name;
+  }
+  return oid;
+}
+
+// PKCS12KeyStore.engineGetKey for a secret key: the bag's EncryptedPrivateKeyInfo decrypts to
+// SEQUENCE { INTEGER 0, AlgorithmIdentifier, OCTET STRING key }.
+SecretKeyInfo pkcs12_secret_key_info(const Entry& entry, const Password& keypass) {
+  SecureBytes plain = pkcs12_decrypt_shrouded_key(entry.key->blob, keypass);
+  try {
+    der::Walker top(ByteView(plain.data(), plain.size()), "secret key");
+    der::Walker info(top.expect(der::kSequence).value, "secret key");
+    info.expect(der::kInteger);
+    der::Walker alg(info.expect(der::kSequence).value, "secret key algorithm");
+    SecretKeyInfo out;
+    out.algorithm = secret_key_algorithm(der::oid_to_string(alg.expect(der::kOid).value));
+    out.bits = static_cast<int>(info.expect(der::kOctetString).value.size() * 8);
+    return out;
+  } catch (const FormatError& e) {
+    throw FormatError("KEY_UNREADABLE", std::string("Get Key failed: ") + e.what());
+  }
+}
+
 }  // namespace
 
 SecureBytes recover_private_key(const Keystore& store, const Entry& entry,
@@ -87,12 +132,15 @@ SecureBytes recover_private_key(const Keystore& store, const Entry& entry,
 
 SecretKeyInfo recover_secret_key(const Keystore& store, const Entry& entry,
                                  const Password& keypass) {
-  if (entry.kind != EntryKind::kSecretKey || !entry.key || store.format != StoreFormat::kJceks) {
-    throw UsageError("NOT_A_SECRET_KEY", "entry '" + entry.alias + "' is not a JCEKS secret key");
+  bool supported = store.format == StoreFormat::kJceks || store.format == StoreFormat::kPkcs12;
+  if (entry.kind != EntryKind::kSecretKey || !entry.key || !supported) {
+    throw UsageError("NOT_A_SECRET_KEY",
+                     "entry '" + entry.alias + "' is not a JCEKS or PKCS#12 secret key");
   }
   if (keypass.is_null()) {
     throw PasswordError("KEY_NOT_RECOVERABLE", "no key password to recover the key with");
   }
+  if (store.format == StoreFormat::kPkcs12) return pkcs12_secret_key_info(entry, keypass);
   javaser::Value sealed = javaser::read_stream(entry.key->blob);
   using Kind = javaser::Value::Kind;
   const auto& params = field(sealed, "encodedParams", Kind::kByteArray);

@@ -160,6 +160,7 @@ InspectResult inspect_keystore(ByteView bytes, const InspectOptions& options) {
     }
     result.keys.push_back(std::move(report));
   }
+  lint_pkcs12(store, findings);
 
   if (anchors == 0) {
     Finding f;

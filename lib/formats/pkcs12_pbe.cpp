@@ -1,0 +1,468 @@
+// The KDF's inner loop uses OpenSSL's low-level SHA functions (deprecated in 3.0, still present, as
+// in jks.cpp): per hash they cost a fraction of EVP's dispatch, which dominates a KDF that hashes a
+// 20-64 byte value 100 000 times (Java's legacy MAC).
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include "pkcs12_pbe.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/provider.h>
+#include <openssl/sha.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "ksdoctor/der.hpp"
+#include "pkcs12_der.hpp"
+
+namespace ksdoctor::pkcs12 {
+namespace {
+
+constexpr const char* kPbes2 = "1.2.840.113549.1.5.13";
+constexpr const char* kPbkdf2 = "1.2.840.113549.1.5.12";
+constexpr const char* kAes128Cbc = "2.16.840.1.101.3.4.1.2";
+constexpr const char* kAes256Cbc = "2.16.840.1.101.3.4.1.42";
+
+struct Pbes1 {
+  const char* name;  // Java's name
+  PbeScheme::Kdf kdf;
+  const char* cipher;  // OpenSSL name; nullptr: SunJCE has no cipher for it
+  std::size_t key_len;
+  std::size_t iv_len;
+};
+
+const std::map<std::string, Pbes1>& pbes1_schemes() {
+  using K = PbeScheme::Kdf;
+  static const std::map<std::string, Pbes1> table = {
+      {"1.2.840.113549.1.12.1.1", {"PBEWithSHA1AndRC4_128", K::kPkcs12, "RC4", 16, 0}},
+      {"1.2.840.113549.1.12.1.2", {"PBEWithSHA1AndRC4_40", K::kPkcs12, "RC4-40", 5, 0}},
+      {"1.2.840.113549.1.12.1.3", {"PBEWithSHA1AndDESede", K::kPkcs12, "DES-EDE3-CBC", 24, 8}},
+      // pbeWithSHAAnd2-KeyTripleDES-CBC: Java knows no name and no cipher for it.
+      {"1.2.840.113549.1.12.1.4", {"1.2.840.113549.1.12.1.4", K::kPkcs12, nullptr, 0, 0}},
+      {"1.2.840.113549.1.12.1.5", {"PBEWithSHA1AndRC2_128", K::kPkcs12, "RC2-CBC", 16, 8}},
+      {"1.2.840.113549.1.12.1.6", {"PBEWithSHA1AndRC2_40", K::kPkcs12, "RC2-40-CBC", 5, 8}},
+      {"1.2.840.113549.1.5.3", {"PBEWithMD5AndDES", K::kPbkdf1Md5, "DES-CBC", 8, 8}},
+      {"1.2.840.113549.1.5.1", {"PBEWithMD2AndDES", K::kPbkdf1Md5, nullptr, 0, 0}},
+      {"1.2.840.113549.1.5.4", {"PBEWithMD2AndRC2", K::kPbkdf1Md5, nullptr, 0, 0}},
+      {"1.2.840.113549.1.5.6", {"PBEWithMD5AndRC2", K::kPbkdf1Md5, nullptr, 0, 0}},
+      {"1.2.840.113549.1.5.10", {"PBEWithSHA1AndDES", K::kPbkdf1Md5, nullptr, 0, 0}},
+      {"1.2.840.113549.1.5.11", {"PBEWithSHA1AndRC2", K::kPbkdf1Md5, nullptr, 0, 0}},
+  };
+  return table;
+}
+
+struct Prf {
+  const char* java;    // "HmacSHA256"
+  const char* digest;  // OpenSSL digest name
+};
+
+const std::map<std::string, Prf>& pbkdf2_prfs() {
+  static const std::map<std::string, Prf> table = {
+      {"1.2.840.113549.2.7", {"HmacSHA1", "SHA1"}},
+      {"1.2.840.113549.2.8", {"HmacSHA224", "SHA224"}},
+      {"1.2.840.113549.2.9", {"HmacSHA256", "SHA256"}},
+      {"1.2.840.113549.2.10", {"HmacSHA384", "SHA384"}},
+      {"1.2.840.113549.2.11", {"HmacSHA512", "SHA512"}},
+      // Java parses these but has no PBES2 cipher for them.
+      {"1.2.840.113549.2.12", {"HmacSHA512/224", nullptr}},
+      {"1.2.840.113549.2.13", {"HmacSHA512/256", nullptr}},
+  };
+  return table;
+}
+
+[[noreturn]] void params_error(const std::string& why) { throw FormatError("MALFORMED", why); }
+
+// PBEParameters.engineInit: SEQUENCE { salt OCTET STRING, iterationCount INTEGER }.
+void parse_pbes1_params(const der::Tlv& params, PbeScheme& scheme) {
+  if (params.tag != der::kSequence) {
+    params_error("PBE parameter parsing error: not an ASN.1 SEQUENCE tag");
+  }
+  der::Walker w(params.value, "PBE parameters");
+  ByteView salt = octets(w.next(), "PBE parameters");
+  scheme.salt.assign(salt.begin(), salt.end());
+  scheme.iterations = java_int(w.expect(der::kInteger), "PBE parameters");
+  if (!w.at_end()) params_error("PBE parameter parsing error: extra data at the end");
+}
+
+// PBES2Parameters.engineInit and PBKDF2Parameters (JDK 17).
+void parse_pbes2_params(const der::Tlv& params, PbeScheme& scheme) {
+  if (params.tag != der::kSequence) {
+    params_error("PBE parameter parsing error: not an ASN.1 SEQUENCE tag");
+  }
+  der::Walker outer(params.value, "PBES2 parameters");
+  der::Tlv kdf = outer.next();
+  if (kdf.tag == der::kOid) {
+    // Before JDK-8202837 Java wrote PBES2-params like an AlgorithmId (its own OID first).
+    der::Tlv inner = outer.next();
+    if (inner.tag != der::kSequence) {
+      params_error("PBE parameter parsing error: not an ASN.1 SEQUENCE tag");
+    }
+    outer = der::Walker(inner.value, "PBES2 parameters");
+    kdf = outer.next();
+  }
+  der::Walker kdf_parts(kdf.value, "PBES2 key derivation function");
+  if (kdf_parts.peek_tag() != der::kOid || der::oid_to_string(kdf_parts.next().value) != kPbkdf2) {
+    params_error("PBE parameter parsing error: expecting the object identifier for PBKDF2");
+  }
+  if (kdf.tag != der::kSequence) {
+    params_error("PBE parameter parsing error: not an ASN.1 SEQUENCE tag");
+  }
+  der::Tlv pbkdf2 = kdf_parts.next();
+  if (pbkdf2.tag != der::kSequence) {
+    params_error("PBKDF2 parameter parsing error: not an ASN.1 SEQUENCE tag");
+  }
+  der::Walker k(pbkdf2.value, "PBKDF2 parameters");
+  der::Tlv salt = k.next();
+  if (salt.tag != der::kOctetString) {
+    params_error("PBKDF2 parameter parsing error: not an ASN.1 OCTET STRING tag");
+  }
+  scheme.salt.assign(salt.value.begin(), salt.value.end());
+  scheme.iterations = java_int(k.expect(der::kInteger), "PBKDF2 parameters");
+  k.optional(der::kInteger);  // keyLength: Java derives the key size from the cipher instead
+  std::string prf_name = "HmacSHA1";
+  const char* prf_digest = "SHA1";
+  if (auto prf = k.optional(der::kSequence)) {
+    der::Walker p(prf->value, "PBKDF2 prf");
+    std::string oid = p.peek_tag() == der::kOid ? der::oid_to_string(p.next().value) : "";
+    auto it = pbkdf2_prfs().find(oid);
+    if (it == pbkdf2_prfs().end()) {
+      params_error(
+          "PBKDF2 parameter parsing error: expecting the object identifier for a "
+          "HmacSHA pseudorandom function");
+    }
+    prf_name = it->second.java;
+    prf_digest = it->second.digest;
+  }
+
+  der::Tlv es = outer.next();
+  der::Walker e(es.value, "PBES2 encryption scheme");
+  std::string cipher_oid = e.peek_tag() == der::kOid ? der::oid_to_string(e.next().value) : "";
+  std::string cipher_name;
+  if (cipher_oid == kAes128Cbc) {
+    cipher_name = "AES_128";
+    scheme.cipher = "AES-128-CBC";
+    scheme.key_len = 16;
+  } else if (cipher_oid == kAes256Cbc) {
+    cipher_name = "AES_256";
+    scheme.cipher = "AES-256-CBC";
+    scheme.key_len = 32;
+  } else {
+    params_error("PBE parameter parsing error: expecting the object identifier for AES cipher");
+  }
+  scheme.iv_len = 16;
+  ByteView iv = octets(e.next(), "PBES2 AES IV");
+  scheme.iv.assign(iv.begin(), iv.end());
+  scheme.kdf = PbeScheme::Kdf::kPbkdf2;
+  scheme.name = "PBEWith" + prf_name + "And" + cipher_name;
+  if (!prf_digest) {
+    scheme.unsupported = "Cannot find any provider supporting " + scheme.name;
+  } else {
+    scheme.prf_digest = prf_digest;
+    if (scheme.iv.size() != 16) scheme.unsupported = "Wrong IV length: must be 16 bytes long";
+  }
+}
+
+// OpenSSL algorithms, fetched once after the providers are loaded.
+struct Algorithms {
+  std::map<std::string, EVP_MD*> digests;
+  std::map<std::string, EVP_CIPHER*> ciphers;
+};
+
+const Algorithms& algorithms() {
+  static const Algorithms* algs = [] {
+    load_openssl_providers();
+    auto* a = new Algorithms;  // lives for the process, like the providers
+    for (const char* name :
+         {"SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "SHA512-224", "SHA512-256", "MD5"}) {
+      if (EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr)) a->digests[name] = md;
+    }
+    for (const char* name : {"AES-128-CBC", "AES-256-CBC", "DES-EDE3-CBC", "DES-CBC", "RC2-CBC",
+                             "RC2-40-CBC", "RC4", "RC4-40"}) {
+      if (EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, name, nullptr)) a->ciphers[name] = c;
+    }
+    return a;
+  }();
+  return *algs;
+}
+
+const EVP_CIPHER* cipher_named(const std::string& name) {
+  auto it = algorithms().ciphers.find(name);
+  if (it == algorithms().ciphers.end()) {
+    throw FormatError("UNSUPPORTED_CIPHER", "OpenSSL provides no " + name +
+                                                " cipher here (is its legacy provider installed?)");
+  }
+  return it->second;
+}
+
+using MdCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+
+// Hashes `a` (u bytes) in place `rounds` times with a low-level SHA function; false when `md` has
+// none (then EVP is used).
+template <typename Ctx, int (*Init)(Ctx*), int (*Update)(Ctx*, const void*, std::size_t),
+          int (*Final)(unsigned char*, Ctx*)>
+void iterate_low_level(unsigned char* a, std::size_t u, int rounds) {
+  Ctx ctx;
+  for (int r = 0; r < rounds; ++r) {
+    Init(&ctx);
+    Update(&ctx, a, u);
+    Final(a, &ctx);
+  }
+  OPENSSL_cleanse(&ctx, sizeof ctx);
+}
+
+bool iterate_hash(const EVP_MD* md, unsigned char* a, std::size_t u, int rounds) {
+  switch (EVP_MD_get_type(md)) {
+    case NID_sha1:
+      iterate_low_level<SHA_CTX, SHA1_Init, SHA1_Update, SHA1_Final>(a, u, rounds);
+      return true;
+    case NID_sha224:
+      iterate_low_level<SHA256_CTX, SHA224_Init, SHA224_Update, SHA224_Final>(a, u, rounds);
+      return true;
+    case NID_sha256:
+      iterate_low_level<SHA256_CTX, SHA256_Init, SHA256_Update, SHA256_Final>(a, u, rounds);
+      return true;
+    case NID_sha384:
+      iterate_low_level<SHA512_CTX, SHA384_Init, SHA384_Update, SHA384_Final>(a, u, rounds);
+      return true;
+    case NID_sha512:
+      iterate_low_level<SHA512_CTX, SHA512_Init, SHA512_Update, SHA512_Final>(a, u, rounds);
+      return true;
+    default:
+      return false;
+  }
+}
+
+SecureBytes pbkdf1_md5(const SecureBytes& password, ByteView salt, int iterations) {
+  const EVP_MD* md5 = openssl_digest("MD5");
+  if (!md5) throw FormatError("UNSUPPORTED_CIPHER", "OpenSSL provides no MD5 digest here");
+  MdCtx ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  SecureBytes d(16);
+  unsigned int len = 0;
+  if (!ctx || !EVP_DigestInit_ex(ctx.get(), md5, nullptr) ||
+      !EVP_DigestUpdate(ctx.get(), password.data(), password.size()) ||
+      !EVP_DigestUpdate(ctx.get(), salt.data(), salt.size()) ||
+      !EVP_DigestFinal_ex(ctx.get(), d.data(), &len)) {
+    throw FormatError("CRYPTO", "MD5 failed");
+  }
+  for (int i = 1; i < iterations; ++i) {
+    if (!EVP_DigestInit_ex(ctx.get(), md5, nullptr) ||
+        !EVP_DigestUpdate(ctx.get(), d.data(), d.size()) ||
+        !EVP_DigestFinal_ex(ctx.get(), d.data(), &len)) {
+      throw FormatError("CRYPTO", "MD5 failed");
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+const EVP_MD* openssl_digest(const std::string& name) {
+  auto it = algorithms().digests.find(name);
+  return it == algorithms().digests.end() ? nullptr : it->second;
+}
+
+void load_openssl_providers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Loading any provider explicitly stops OpenSSL from loading "default" implicitly, so both are
+    // loaded. A missing legacy module only costs RC2/RC4/DES (reported when needed).
+    OSSL_PROVIDER_load(nullptr, "legacy");
+    OSSL_PROVIDER_load(nullptr, "default");
+  });
+}
+
+SecureBytes PbePassword::pkcs12_bytes() const {
+  if (nul) return {};
+  SecureBytes out(utf16be.begin(), utf16be.end());
+  out.push_back(0);
+  out.push_back(0);
+  return out;
+}
+
+SecureBytes PbePassword::ascii_bytes() const {
+  if (nul) return SecureBytes(1, 0);
+  SecureBytes out;
+  out.reserve(utf16be.size() / 2);
+  for (std::size_t i = 1; i < utf16be.size(); i += 2) out.push_back(utf16be[i] & 0x7F);
+  return out;
+}
+
+bool java_pbe_ascii(const Password& password) {
+  if (password.is_null()) return true;
+  SecureBytes chars = password.utf16be();
+  for (std::size_t i = 0; i + 1 < chars.size(); i += 2) {
+    unsigned c = (static_cast<unsigned>(chars[i]) << 8) | chars[i + 1];
+    if (c < 0x20 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+std::vector<PbePassword> java_password_attempts(const Password& password) {
+  std::vector<PbePassword> attempts(1);
+  attempts[0].utf16be = password.utf16be();
+  if (attempts[0].utf16be.empty()) {
+    PbePassword nul;
+    nul.nul = true;
+    attempts.push_back(std::move(nul));
+  }
+  return attempts;
+}
+
+SecureBytes pkcs12_kdf(const EVP_MD* md, const SecureBytes& password, ByteView salt, int id,
+                       int iterations, std::size_t length) {
+  const std::size_t u = static_cast<std::size_t>(EVP_MD_get_size(md));
+  const std::size_t v = static_cast<std::size_t>(EVP_MD_get_block_size(md));
+  auto roundup = [](std::size_t x, std::size_t y) { return (x + y - 1) / y * y; };
+  const std::size_t s = roundup(salt.size(), v), p = roundup(password.size(), v);
+  SecureBytes input(s + p);  // I = S || P, each repeated to a multiple of v
+  for (std::size_t i = 0; i < s; ++i) input[i] = salt[i % salt.size()];
+  for (std::size_t i = 0; i < p; ++i) input[s + i] = password[i % password.size()];
+  const SecureBytes diversifier(v, static_cast<std::uint8_t>(id));
+
+  SecureBytes key(length), a(u), b(v);
+  MdCtx ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx) throw FormatError("CRYPTO", "out of memory");
+  unsigned int len = 0;
+  for (std::size_t i = 0, done = 0;; ++i) {
+    if (!EVP_DigestInit_ex(ctx.get(), md, nullptr) ||
+        !EVP_DigestUpdate(ctx.get(), diversifier.data(), v) ||
+        !EVP_DigestUpdate(ctx.get(), input.data(), input.size()) ||
+        !EVP_DigestFinal_ex(ctx.get(), a.data(), &len)) {
+      throw FormatError("CRYPTO", "PKCS#12 key derivation failed");
+    }
+    if (!iterate_hash(md, a.data(), u, iterations - 1)) {
+      for (int r = 1; r < iterations; ++r) {
+        if (!EVP_DigestInit_ex(ctx.get(), md, nullptr) ||
+            !EVP_DigestUpdate(ctx.get(), a.data(), u) ||
+            !EVP_DigestFinal_ex(ctx.get(), a.data(), &len)) {
+          throw FormatError("CRYPTO", "PKCS#12 key derivation failed");
+        }
+      }
+    }
+    std::size_t take = std::min(u, length - done);
+    std::copy(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(take),
+              key.begin() + static_cast<std::ptrdiff_t>(done));
+    done += take;
+    if (done >= length) break;
+    // B = A repeated to v bytes, plus one; then every v-byte block of I += B (mod 2^(8v)).
+    for (std::size_t j = 0; j < v; ++j) b[j] = a[j % u];
+    for (std::size_t j = v; j-- > 0;) {
+      if (++b[j] != 0) break;
+    }
+    for (std::size_t off = 0; off < input.size(); off += v) {
+      unsigned carry = 0;
+      for (std::size_t j = v; j-- > 0;) {
+        unsigned sum = static_cast<unsigned>(input[off + j]) + b[j] + carry;
+        input[off + j] = static_cast<std::uint8_t>(sum);
+        carry = sum >> 8;
+      }
+    }
+  }
+  return key;
+}
+
+PbeScheme parse_pbe_scheme(ByteView algorithm_identifier) {
+  der::Walker top(algorithm_identifier, "AlgorithmIdentifier");
+  der::Walker alg(top.expect(der::kSequence).value, "AlgorithmIdentifier");
+  PbeScheme scheme;
+  scheme.oid = der::oid_to_string(alg.expect(der::kOid).value);
+  std::optional<der::Tlv> params;
+  if (!alg.at_end()) {
+    der::Tlv p = alg.next();
+    if (p.tag != der::kNull) params = p;
+  }
+  if (scheme.oid == kPbes2) {
+    scheme.name = "PBES2";
+    if (params) {
+      scheme.has_params = true;
+      parse_pbes2_params(*params, scheme);
+    }
+  } else {
+    if (params) {
+      scheme.has_params = true;
+      parse_pbes1_params(*params, scheme);
+    }
+    auto it = pbes1_schemes().find(scheme.oid);
+    if (it == pbes1_schemes().end()) {
+      scheme.name = scheme.oid;
+      scheme.unsupported = "Cannot find any provider supporting " + scheme.oid;
+    } else {
+      const Pbes1& p = it->second;
+      scheme.name = p.name;
+      scheme.kdf = p.kdf;
+      if (!p.cipher) {
+        scheme.unsupported = "Cannot find any provider supporting " + scheme.name;
+      } else {
+        scheme.cipher = p.cipher;
+        scheme.key_len = p.key_len;
+        scheme.iv_len = p.iv_len;
+        if (p.kdf == PbeScheme::Kdf::kPbkdf1Md5 && scheme.has_params && scheme.salt.size() != 8) {
+          scheme.unsupported = "Salt must be 8 bytes long";
+        }
+      }
+    }
+  }
+  if (scheme.has_params && scheme.unsupported.empty() && scheme.iterations < 1) {
+    scheme.unsupported = "IterationCount must be a positive number";
+  }
+  return scheme;
+}
+
+std::optional<SecureBytes> pbe_decrypt(const PbeScheme& scheme, ByteView ciphertext,
+                                       const PbePassword& password) {
+  if (!scheme.has_params) throw FormatError("UNSUPPORTED_PBE", "Parameters missing");
+  if (!scheme.unsupported.empty()) throw FormatError("UNSUPPORTED_PBE", scheme.unsupported);
+  const EVP_CIPHER* cipher = cipher_named(scheme.cipher);
+  SecureBytes key, iv;
+  switch (scheme.kdf) {
+    case PbeScheme::Kdf::kPkcs12: {
+      const EVP_MD* sha1 = openssl_digest("SHA1");
+      if (!sha1) throw FormatError("UNSUPPORTED_CIPHER", "OpenSSL provides no SHA-1 here");
+      SecureBytes pw = password.pkcs12_bytes();
+      key = pkcs12_kdf(sha1, pw, scheme.salt, 1, scheme.iterations, scheme.key_len);
+      if (scheme.iv_len)
+        iv = pkcs12_kdf(sha1, pw, scheme.salt, 2, scheme.iterations, scheme.iv_len);
+      break;
+    }
+    case PbeScheme::Kdf::kPbkdf1Md5: {
+      SecureBytes d = pbkdf1_md5(password.ascii_bytes(), scheme.salt, scheme.iterations);
+      key.assign(d.begin(), d.begin() + 8);
+      iv.assign(d.begin() + 8, d.end());
+      break;
+    }
+    case PbeScheme::Kdf::kPbkdf2: {
+      const EVP_MD* md = openssl_digest(scheme.prf_digest);
+      if (!md) throw FormatError("UNSUPPORTED_CIPHER", "OpenSSL provides no " + scheme.prf_digest);
+      SecureBytes pw = password.ascii_bytes();
+      key.resize(scheme.key_len);
+      if (!PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(pw.data()), static_cast<int>(pw.size()),
+                             scheme.salt.data(), static_cast<int>(scheme.salt.size()),
+                             scheme.iterations, md, static_cast<int>(key.size()), key.data())) {
+        throw FormatError("CRYPTO", "PBKDF2 failed");
+      }
+      iv.assign(scheme.iv.begin(), scheme.iv.end());
+      break;
+    }
+  }
+
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      EVP_CIPHER_CTX_free);
+  if (!ctx || !EVP_DecryptInit_ex2(ctx.get(), cipher, key.data(), iv.empty() ? nullptr : iv.data(),
+                                   nullptr)) {
+    throw FormatError("CRYPTO", "cannot initialise " + scheme.cipher);
+  }
+  if (ciphertext.size() > static_cast<std::size_t>(INT32_MAX) - 64) {
+    throw FormatError("MALFORMED", "encrypted content too large");
+  }
+  SecureBytes plain(ciphertext.size() + 32);
+  int n1 = 0, n2 = 0;
+  if (!EVP_DecryptUpdate(ctx.get(), plain.data(), &n1, ciphertext.data(),
+                         static_cast<int>(ciphertext.size())) ||
+      !EVP_DecryptFinal_ex(ctx.get(), plain.data() + n1, &n2)) {
+    return std::nullopt;  // bad padding or length: Java's BadPaddingException
+  }
+  plain.resize(static_cast<std::size_t>(n1 + n2));
+  return plain;
+}
+
+}  // namespace ksdoctor::pkcs12
