@@ -9,5 +9,6 @@ namespace ksdoctor::cli {
 using Runner = std::function<int()>;
 
 Runner register_inspect(CLI::App& app);
+Runner register_verify(CLI::App& app);
 
 }  // namespace ksdoctor::cli

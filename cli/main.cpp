@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "ksdoctor 0.1.0");
   std::map<std::string, cli::Runner> runners;
   runners["inspect"] = cli::register_inspect(app);
+  runners["verify"] = cli::register_verify(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
