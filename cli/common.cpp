@@ -31,8 +31,8 @@ std::optional<Password> from_options(const PasswordOptions& p, const char* what)
   if (!p.env.empty()) {
     const char* v = std::getenv(p.env.c_str());
     if (!v) {
-      throw UsageError("USAGE", "environment variable " + p.env + " (" + what +
-                                    " password) is not set");
+      throw UsageError("USAGE",
+                       "environment variable " + p.env + " (" + what + " password) is not set");
     }
     return Password::of(v);
   }
@@ -54,7 +54,7 @@ std::optional<Password> prompt_no_echo(const std::string& prompt) {
     std::fclose(tty);
     return std::nullopt;
   }
-  termios old {};
+  termios old{};
   tcgetattr(fd, &old);
   termios quiet = old;
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);

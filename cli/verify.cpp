@@ -17,7 +17,8 @@ Runner register_verify(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto peer = std::make_shared<std::string>();
   auto trust = std::make_shared<std::vector<std::string>>();
-  CLI::App* cmd = app.add_subcommand("verify", "predict Java's verdict on a peer's certificate chain");
+  CLI::App* cmd =
+      app.add_subcommand("verify", "predict Java's verdict on a peer's certificate chain");
   cmd->add_option("KEYSTORE", *path, "the truststore Java uses (e.g. prevent.ks)")->required();
   cmd->add_option("--peer", *peer, "the chain the peer presents (PEM/DER, leaf first)")->required();
   cmd->add_option("--trust", *trust, "PEM/DER files whose CA certificates could be imported");

@@ -22,7 +22,8 @@ std::string to_hex(ByteView bytes);  // lowercase, no separators
 // file can never cause an allocation larger than the file itself.
 class Reader {
  public:
-  explicit Reader(ByteView data, std::string what = "input") : data_(data), what_(std::move(what)) {}
+  explicit Reader(ByteView data, std::string what = "input")
+      : data_(data), what_(std::move(what)) {}
 
   std::size_t offset() const { return pos_; }
   std::size_t remaining() const { return data_.size() - pos_; }

@@ -46,7 +46,7 @@ struct Certificate {
   bool has_basic_constraints = false;
   bool is_ca = false;
   std::optional<int> path_len;
-  std::optional<unsigned> key_usage;    // KeyUsageBit mask when the extension is present
+  std::optional<unsigned> key_usage;       // KeyUsageBit mask when the extension is present
   std::vector<std::string> ext_key_usage;  // dotted OIDs
   Bytes subject_key_id;
   Bytes authority_key_id;

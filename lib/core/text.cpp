@@ -53,11 +53,19 @@ std::u16string decode_modified_utf8(ByteView bytes) {
   while (i < bytes.size()) {
     std::uint8_t b = bytes[i];
     switch (b >> 4) {
-      case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+      case 4:
+      case 5:
+      case 6:
+      case 7:
         out.push_back(b);
         i += 1;
         break;
-      case 12: case 13: {
+      case 12:
+      case 13: {
         if (i + 2 > bytes.size()) malformed(i);
         std::uint8_t b2 = bytes[i + 1];
         if ((b2 & 0xC0) != 0x80) malformed(i + 1);

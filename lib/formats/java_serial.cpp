@@ -122,10 +122,17 @@ class Parser {
 
   static std::size_t primitive_size(char type) {
     switch (type) {
-      case 'B': case 'Z': return 1;
-      case 'C': case 'S': return 2;
-      case 'I': case 'F': return 4;
-      default: return 8;
+      case 'B':
+      case 'Z':
+        return 1;
+      case 'C':
+      case 'S':
+        return 2;
+      case 'I':
+      case 'F':
+        return 4;
+      default:
+        return 8;
     }
   }
 

@@ -18,16 +18,24 @@ using ObjectPtr = std::shared_ptr<Object>;
 
 // null, primitive (raw big-endian bytes), string, byte[] / other array, object
 struct Value {
-  enum class Kind { kNull, kPrimitive, kString, kByteArray, kArray, kObject, kEnum } kind = Kind::kNull;
+  enum class Kind {
+    kNull,
+    kPrimitive,
+    kString,
+    kByteArray,
+    kArray,
+    kObject,
+    kEnum
+  } kind = Kind::kNull;
   // Shared so that back-references cost nothing: a hostile stream cannot multiply memory.
-  std::shared_ptr<const Bytes> bytes;      // primitive bytes or byte[] contents
-  std::shared_ptr<const std::string> text; // string value, or enum constant name
-  ObjectPtr object;                        // object value
+  std::shared_ptr<const Bytes> bytes;       // primitive bytes or byte[] contents
+  std::shared_ptr<const std::string> text;  // string value, or enum constant name
+  ObjectPtr object;                         // object value
 };
 
 struct Object {
-  std::string class_name;                  // most-derived class
-  std::map<std::string, Value> fields;     // all fields of the hierarchy by name
+  std::string class_name;               // most-derived class
+  std::map<std::string, Value> fields;  // all fields of the hierarchy by name
 };
 
 // Reads one object from a stream that starts with the AC ED 00 05 header. `consumed` receives

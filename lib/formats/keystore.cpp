@@ -6,27 +6,36 @@ namespace ksdoctor {
 
 const char* format_name(StoreFormat format) {
   switch (format) {
-    case StoreFormat::kJks: return "JKS";
-    case StoreFormat::kJceks: return "JCEKS";
-    case StoreFormat::kPkcs12: return "PKCS12";
+    case StoreFormat::kJks:
+      return "JKS";
+    case StoreFormat::kJceks:
+      return "JCEKS";
+    case StoreFormat::kPkcs12:
+      return "PKCS12";
   }
   return "?";
 }
 
 const char* kind_name(EntryKind kind) {
   switch (kind) {
-    case EntryKind::kPrivateKey: return "private_key";
-    case EntryKind::kTrustedCert: return "trusted_cert";
-    case EntryKind::kSecretKey: return "secret_key";
+    case EntryKind::kPrivateKey:
+      return "private_key";
+    case EntryKind::kTrustedCert:
+      return "trusted_cert";
+    case EntryKind::kSecretKey:
+      return "secret_key";
   }
   return "?";
 }
 
 const char* integrity_name(Integrity integrity) {
   switch (integrity) {
-    case Integrity::kVerified: return "verified";
-    case Integrity::kNotVerified: return "not_verified";
-    case Integrity::kNoMac: return "no_mac";
+    case Integrity::kVerified:
+      return "verified";
+    case Integrity::kNotVerified:
+      return "not_verified";
+    case Integrity::kNoMac:
+      return "no_mac";
   }
   return "?";
 }

@@ -48,8 +48,7 @@ using PkeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 
 PkeyPtr load_private(const SecureBytes& pkcs8) {
   const unsigned char* p = pkcs8.data();
-  PKCS8_PRIV_KEY_INFO* info =
-      d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(pkcs8.size()));
+  PKCS8_PRIV_KEY_INFO* info = d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(pkcs8.size()));
   if (!info) throw FormatError("BAD_KEY", "the recovered private key is not valid PKCS#8");
   PkeyPtr key(EVP_PKCS82PKEY(info), EVP_PKEY_free);
   PKCS8_PRIV_KEY_INFO_free(info);
@@ -126,8 +125,7 @@ SecureBytes recover_private_key(const Keystore& store, const Entry& entry,
     PbeParams params = parse_pbe_params(alg_parts.expect(der::kSequence).whole);
     return pbe_md5_triple_des_decrypt(encrypted, params.salt, params.iterations, keypass);
   }
-  throw FormatError("UNSUPPORTED_KEY_PROTECTION",
-                    "Unsupported key protection algorithm " + oid);
+  throw FormatError("UNSUPPORTED_KEY_PROTECTION", "Unsupported key protection algorithm " + oid);
 }
 
 SecretKeyInfo recover_secret_key(const Keystore& store, const Entry& entry,
@@ -171,29 +169,49 @@ PublicKeyInfo describe_private_key(const SecureBytes& pkcs8) {
   PublicKeyInfo info;
   info.bits = EVP_PKEY_get_bits(key.get());
   switch (EVP_PKEY_get_base_id(key.get())) {
-    case EVP_PKEY_RSA: info.algorithm = "RSA"; break;
-    case EVP_PKEY_RSA_PSS: info.algorithm = "RSASSA-PSS"; break;
-    case EVP_PKEY_DSA: info.algorithm = "DSA"; break;
-    case EVP_PKEY_ED25519: info.algorithm = "Ed25519"; break;
-    case EVP_PKEY_ED448: info.algorithm = "Ed448"; break;
-    case EVP_PKEY_X25519: info.algorithm = "X25519"; break;
-    case EVP_PKEY_X448: info.algorithm = "X448"; break;
+    case EVP_PKEY_RSA:
+      info.algorithm = "RSA";
+      break;
+    case EVP_PKEY_RSA_PSS:
+      info.algorithm = "RSASSA-PSS";
+      break;
+    case EVP_PKEY_DSA:
+      info.algorithm = "DSA";
+      break;
+    case EVP_PKEY_ED25519:
+      info.algorithm = "Ed25519";
+      break;
+    case EVP_PKEY_ED448:
+      info.algorithm = "Ed448";
+      break;
+    case EVP_PKEY_X25519:
+      info.algorithm = "X25519";
+      break;
+    case EVP_PKEY_X448:
+      info.algorithm = "X448";
+      break;
     case EVP_PKEY_EC: {
       info.algorithm = "EC";
       char group[64] = {0};
       std::size_t len = 0;
       if (EVP_PKEY_get_group_name(key.get(), group, sizeof group, &len)) {
         std::string g(group, len);
-        if (g == "prime256v1") g = "P-256";
-        else if (g == "secp384r1") g = "P-384";
-        else if (g == "secp521r1") g = "P-521";
-        else if (g == "secp224r1") g = "P-224";
-        else if (g == "prime192v1") g = "P-192";
+        if (g == "prime256v1")
+          g = "P-256";
+        else if (g == "secp384r1")
+          g = "P-384";
+        else if (g == "secp521r1")
+          g = "P-521";
+        else if (g == "secp224r1")
+          g = "P-224";
+        else if (g == "prime192v1")
+          g = "P-192";
         info.curve = g;
       }
       break;
     }
-    default: info.algorithm = "unknown";
+    default:
+      info.algorithm = "unknown";
   }
   return info;
 }

@@ -10,7 +10,8 @@ namespace ksdoctor {
 
 SecureBytes pbe_md5_triple_des_decrypt(ByteView ciphertext, ByteView salt_in, int iterations,
                                        const Password& password) {
-  if (salt_in.size() != 8) throw FormatError("MALFORMED", "PBEWithMD5AndTripleDES needs 8 bytes of salt");
+  if (salt_in.size() != 8)
+    throw FormatError("MALFORMED", "PBEWithMD5AndTripleDES needs 8 bytes of salt");
   if (iterations < 1 || iterations > 5'000'000) {
     throw FormatError("MALFORMED", "PBE iteration count " + std::to_string(iterations) +
                                        " is outside what Java accepts");
@@ -48,7 +49,7 @@ SecureBytes pbe_md5_triple_des_decrypt(ByteView ciphertext, ByteView salt_in, in
   secure_wipe(digest, sizeof digest);
 
   std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
-                                                                       EVP_CIPHER_CTX_free);
+                                                                      EVP_CIPHER_CTX_free);
   SecureBytes plain(ciphertext.size() + 16);
   int len1 = 0, len2 = 0;
   if (!ctx || ciphertext.size() % 8 != 0 || ciphertext.size() > 0x7fffffff ||

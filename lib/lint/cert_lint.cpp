@@ -6,9 +6,8 @@
 namespace ksdoctor {
 namespace {
 
-Finding make(std::string code, Severity severity, const std::string& alias,
-             const Certificate& cert, const std::string& role, std::string message,
-             std::string remedy) {
+Finding make(std::string code, Severity severity, const std::string& alias, const Certificate& cert,
+             const std::string& role, std::string message, std::string remedy) {
   Finding f;
   f.code = std::move(code);
   f.severity = severity;

@@ -5,8 +5,8 @@
 namespace ksdoctor {
 namespace {
 
-Finding entry_finding(std::string code, Severity severity, const Entry& entry,
-                      std::string message, std::string remedy) {
+Finding entry_finding(std::string code, Severity severity, const Entry& entry, std::string message,
+                      std::string remedy) {
   Finding f;
   f.code = std::move(code);
   f.severity = severity;
@@ -44,13 +44,13 @@ KeyReport check_private_key(const Keystore& store, const Entry& entry, const Pas
         "the key of '" + entry.alias + "' cannot be recovered with the key password (Java: " +
             e.what() + "); a server that opens its keystore with one password cannot use it",
         "give the right key password with --keypass-env/--keypass-file, or set the key password "
-        "equal to the store password: keytool -keypasswd -alias " + entry.alias));
+        "equal to the store password: keytool -keypasswd -alias " +
+            entry.alias));
   } catch (const Error& e) {
     report.status = KeyCheck::kUnreadable;
     report.detail = e.what();
     findings.push_back(entry_finding("KEY_UNREADABLE", Severity::kError, entry,
-                                     "the key of '" + entry.alias +
-                                         "' cannot be read: " + e.what(),
+                                     "the key of '" + entry.alias + "' cannot be read: " + e.what(),
                                      "re-import the key pair from its original source"));
   }
   return report;
@@ -66,18 +66,18 @@ KeyReport check_secret_key(const Keystore& store, const Entry& entry, const Pass
   } catch (const PasswordError& e) {
     report.status = KeyCheck::kNotRecoverable;
     report.detail = e.what();
-    findings.push_back(entry_finding(
-        "KEY_NOT_RECOVERABLE", Severity::kError, entry,
-        "the secret key of '" + entry.alias + "' cannot be recovered with the key password (" +
-            e.what() + ")",
-        "give the right key password with --keypass-env or --keypass-file"));
+    findings.push_back(
+        entry_finding("KEY_NOT_RECOVERABLE", Severity::kError, entry,
+                      "the secret key of '" + entry.alias +
+                          "' cannot be recovered with the key password (" + e.what() + ")",
+                      "give the right key password with --keypass-env or --keypass-file"));
   } catch (const Error& e) {
     report.status = KeyCheck::kUnreadable;
     report.detail = e.what();
-    findings.push_back(entry_finding("KEY_UNREADABLE", Severity::kError, entry,
-                                     "the secret key of '" + entry.alias +
-                                         "' cannot be read: " + e.what(),
-                                     "re-create the secret key entry"));
+    findings.push_back(
+        entry_finding("KEY_UNREADABLE", Severity::kError, entry,
+                      "the secret key of '" + entry.alias + "' cannot be read: " + e.what(),
+                      "re-create the secret key entry"));
   }
   return report;
 }
@@ -86,17 +86,20 @@ void check_chain_shape(const Entry& entry, std::vector<Finding>& findings) {
   if (entry.chain.empty()) {
     findings.push_back(entry_finding(
         "KEY_ENTRY_WITHOUT_CHAIN", Severity::kError, entry,
-        "key entry '" + entry.alias + "' has no certificate chain: Java's KeyManager skips it, "
-        "so the server has no certificate to present",
+        "key entry '" + entry.alias +
+            "' has no certificate chain: Java's KeyManager skips it, "
+            "so the server has no certificate to present",
         "import the signed certificate (and its CA chain) for this key: keytool -importcert "
-        "-alias " + entry.alias + " -file chain.pem"));
+        "-alias " +
+            entry.alias + " -file chain.pem"));
   } else if (entry.chain.size() == 1 && !entry.chain[0]->self_issued()) {
     Finding f = entry_finding(
         "KEY_CHAIN_LEAF_ONLY", Severity::kWarning, entry,
         "key entry '" + entry.alias + "' holds only its own certificate, issued by " +
             entry.chain[0]->issuer + ": peers that lack that intermediate cannot build a path",
         "add the issuing CA chain: ksdoctor repair --from CA-BUNDLE.pem, or keytool -importcert "
-        "-alias " + entry.alias + " -file fullchain.pem");
+        "-alias " +
+            entry.alias + " -file fullchain.pem");
     f.details.emplace_back("issuer", entry.chain[0]->issuer);
     findings.push_back(std::move(f));
   }
@@ -106,10 +109,14 @@ void check_chain_shape(const Entry& entry, std::vector<Finding>& findings) {
 
 const char* key_check_name(KeyCheck check) {
   switch (check) {
-    case KeyCheck::kNotChecked: return "not_checked";
-    case KeyCheck::kRecovered: return "recovered";
-    case KeyCheck::kNotRecoverable: return "not_recoverable";
-    case KeyCheck::kUnreadable: return "unreadable";
+    case KeyCheck::kNotChecked:
+      return "not_checked";
+    case KeyCheck::kRecovered:
+      return "recovered";
+    case KeyCheck::kNotRecoverable:
+      return "not_recoverable";
+    case KeyCheck::kUnreadable:
+      return "unreadable";
   }
   return "?";
 }
@@ -125,10 +132,12 @@ InspectResult inspect_keystore(ByteView bytes, const InspectOptions& options) {
     Finding f;
     f.code = "INTEGRITY_NOT_VERIFIED";
     f.severity = Severity::kWarning;
-    f.message = "opened without a store password, as Java does with a null password: the "
-                "keystore's integrity was not verified and keys were not checked";
-    f.remedy = "give the store password (--storepass-env VAR, --storepass-file FILE or "
-               "KSDOCTOR_STOREPASS) to verify integrity and check keys";
+    f.message =
+        "opened without a store password, as Java does with a null password: the "
+        "keystore's integrity was not verified and keys were not checked";
+    f.remedy =
+        "give the store password (--storepass-env VAR, --storepass-file FILE or "
+        "KSDOCTOR_STOREPASS) to verify integrity and check keys";
     findings.push_back(std::move(f));
   }
 
@@ -140,7 +149,8 @@ InspectResult inspect_keystore(ByteView bytes, const InspectOptions& options) {
       findings.push_back(entry_finding(
           "ALIAS_NOT_LOOKUPABLE", Severity::kError, entry,
           "alias '" + entry.alias + "' has upper-case letters: Java lower-cases every lookup in " +
-              format_name(store.format) + ", so keytool and the JVM's key and trust managers "
+              format_name(store.format) +
+              ", so keytool and the JVM's key and trust managers "
               "never reach this entry",
           "re-create the entry under a lower-case alias with the tool that wrote it (keytool "
           "itself cannot reach the entry to rename it)"));
@@ -166,11 +176,13 @@ InspectResult inspect_keystore(ByteView bytes, const InspectOptions& options) {
     Finding f;
     f.code = "EMPTY_TRUST_ANCHORS";
     f.severity = Severity::kError;
-    f.message = "Java finds no trust anchor in this keystore (no reachable trusted-certificate "
-                "entry and no key entry with a certificate): used as a truststore it fails with "
-                "\"the trustAnchors parameter must be non-empty\"";
-    f.remedy = "import the CA certificates to trust: keytool -importcert -trustcacerts -alias "
-               "NAME -file ca.pem";
+    f.message =
+        "Java finds no trust anchor in this keystore (no reachable trusted-certificate "
+        "entry and no key entry with a certificate): used as a truststore it fails with "
+        "\"the trustAnchors parameter must be non-empty\"";
+    f.remedy =
+        "import the CA certificates to trust: keytool -importcert -trustcacerts -alias "
+        "NAME -file ca.pem";
     findings.push_back(std::move(f));
   }
   return result;

@@ -19,7 +19,7 @@ constexpr const char* kValidationFailed =
 constexpr const char* kServerAuth = "1.3.6.1.5.5.7.3.1";
 constexpr const char* kAnyEku = "2.5.29.37.0";
 constexpr int kMaxBuildSteps = 20000;  // bounds adversarial pools (same-DN CAs, cross-sign cycles)
-constexpr int kMaxPathCas = 5;        // PKIXBuilderParameters' default maxPathLength
+constexpr int kMaxPathCas = 5;         // PKIXBuilderParameters' default maxPathLength
 
 bool same(const CertPtr& a, const CertPtr& b) { return a->sha256 == b->sha256; }
 
@@ -61,10 +61,10 @@ Outcome do_validate(const std::vector<CertPtr>& path, const std::vector<CertPtr>
     }
     last_error = error;
   }
-  return Outcome{false,
-                 kValidationFailed + last_error.value_or(
-                                         "Path does not chain with any of the trust anchors"),
-                 {}};
+  return Outcome{
+      false,
+      kValidationFailed + last_error.value_or("Path does not chain with any of the trust anchors"),
+      {}};
 }
 
 // SunCertPathBuilder, forward from the target through the peer's certificates to an anchor.
@@ -103,7 +103,8 @@ class Builder {
         if (now_ < c->not_before || now_ > c->not_after) continue;
         if (!c->is_ca && c->version >= 3) continue;
         if (c->path_len && *c->path_len < traversed_cas) continue;
-        if (std::any_of(out.begin(), out.end(), [&](const CertPtr& o) { return same(o, c); })) continue;
+        if (std::any_of(out.begin(), out.end(), [&](const CertPtr& o) { return same(o, c); }))
+          continue;
         out.push_back(c);
       }
     }
@@ -175,8 +176,9 @@ Outcome engine_validate(const std::vector<CertPtr>& chain, const std::vector<Cer
     }
     if (is_anchor(anchors, cert) || matches_anchor_key(anchors, cert)) {
       if (i == 0) return Outcome{true, "", {chain[0]}};
-      return do_validate(std::vector<CertPtr>(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(i)),
-                         anchors, now);
+      return do_validate(
+          std::vector<CertPtr>(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(i)),
+          anchors, now);
     }
     prev_issuer = &cert;
   }
@@ -251,8 +253,9 @@ Finding import_finding(const char* code, const CertPtr& cert, const std::string&
   f.severity = Severity::kError;
   f.message = why + ": importing " + cert->subject +
               " into the keystore as a trusted certificate lets Java build the path";
-  f.remedy = "ksdoctor repair KEYSTORE --peer CHAIN.pem --from FILE-WITH-IT, or keytool "
-             "-importcert -trustcacerts -alias NAME -file it.pem -keystore KEYSTORE";
+  f.remedy =
+      "ksdoctor repair KEYSTORE --peer CHAIN.pem --from FILE-WITH-IT, or keytool "
+      "-importcert -trustcacerts -alias NAME -file it.pem -keystore KEYSTORE";
   f.details = {{"subject", cert->subject}, {"sha256", cert->sha256}};
   return f;
 }
@@ -280,8 +283,9 @@ void name_missing(const std::vector<CertPtr>& chain, const std::vector<CertPtr>&
     }
     if (current->self_issued()) {
       if (!is_anchor(anchors, *current)) {
-        findings.push_back(import_finding("UNTRUSTED_ROOT", current,
-                                          "the peer's chain ends at a root the keystore does not trust"));
+        findings.push_back(
+            import_finding("UNTRUSTED_ROOT", current,
+                           "the peer's chain ends at a root the keystore does not trust"));
       }
       return;
     }
@@ -351,11 +355,15 @@ PeerVerdict verify_peer(const std::vector<CertPtr>& chain, const std::vector<Cer
     std::string prefix = built ? "PKIX path building failed: " : "PKIX path validation failed: ";
     std::string who = "TrustAnchor with subject \"" + pkix::principal_text(anchor.subject) + "\"";
     if (anchor.version >= 3 && !anchor.is_ca) {
-      outcome = {false, prefix + "sun.security.validator.ValidatorException: " + who +
-                            " is not a CA certificate", {}};
+      outcome = {
+          false,
+          prefix + "sun.security.validator.ValidatorException: " + who + " is not a CA certificate",
+          {}};
     } else if (anchor.version >= 3 && anchor.key_usage && !(*anchor.key_usage & kKeyCertSign)) {
-      outcome = {false, prefix + "sun.security.validator.ValidatorException: " + who +
-                            " does not have keyCertSign bit set in KeyUsage extension", {}};
+      outcome = {false,
+                 prefix + "sun.security.validator.ValidatorException: " + who +
+                     " does not have keyCertSign bit set in KeyUsage extension",
+                 {}};
     }
   }
   if (outcome.ok && options.tls_server && outcome.path.size() > 1) {

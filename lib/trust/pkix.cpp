@@ -6,7 +6,8 @@
 namespace ksdoctor::pkix {
 
 std::string disabled_key_reason(const PublicKeyInfo& key) {
-  if ((key.algorithm == "RSA" || key.algorithm == "RSASSA-PSS") && key.bits > 0 && key.bits < 1024) {
+  if ((key.algorithm == "RSA" || key.algorithm == "RSASSA-PSS") && key.bits > 0 &&
+      key.bits < 1024) {
     return "RSA " + std::to_string(key.bits) + " bit key";
   }
   if (key.algorithm == "DSA" && key.bits > 0 && key.bits < 1024) {
@@ -59,8 +60,8 @@ std::optional<std::string> validate(const std::vector<CertPtr>& path, const Cert
     }
     if (!disabled_key_reason(cert.key).empty()) {
       return "Algorithm constraints check failed on keysize limits: " +
-             disabled_key_reason(cert.key) + " used with certificate: " +
-             principal_text(cert.subject);
+             disabled_key_reason(cert.key) +
+             " used with certificate: " + principal_text(cert.subject);
     }
     if (!target) {
       // KeyChecker

@@ -9,7 +9,7 @@ namespace ksdoctor::oids {
 std::string dn_keyword(const std::string& oid);
 std::string key_algorithm(const std::string& oid);  // "RSA", "EC", ... or the OID
 std::string curve_name(const std::string& oid);     // "P-256", ... or the OID
-int curve_bits(const std::string& oid);              // 0 when unknown
+int curve_bits(const std::string& oid);             // 0 when unknown
 
 inline constexpr const char* kBasicConstraints = "2.5.29.19";
 inline constexpr const char* kKeyUsage = "2.5.29.15";

@@ -54,11 +54,11 @@ bool explains(const json& report) {
 TEST_CASE("trust: ksdoctor verify --peer agrees with the JVM's TrustManager on every scenario") {
   fs::path out = fs::path(KSDOCTOR_BINARY_DIR) / "scenarios";
   fs::remove_all(out);
-  auto gen = run_process({KSDOCTOR_JAVA, "--add-exports", "java.base/sun.security.x509=ALL-UNNAMED",
-                          "--add-exports", "java.base/sun.security.util=ALL-UNNAMED", "-cp",
-                          KSDOCTOR_TRUST_CLASSES, "TrustScenarios", seed(),
-                          std::to_string(kScenarios), out.string()},
-                         with_timeout(300000));
+  auto gen = run_process(
+      {KSDOCTOR_JAVA, "--add-exports", "java.base/sun.security.x509=ALL-UNNAMED", "--add-exports",
+       "java.base/sun.security.util=ALL-UNNAMED", "-cp", KSDOCTOR_TRUST_CLASSES, "TrustScenarios",
+       seed(), std::to_string(kScenarios), out.string()},
+      with_timeout(300000));
   REQUIRE_MESSAGE(gen.exit_code == 0, gen.err);
   std::vector<std::string> dirs;
   for (int i = 0; i < kScenarios; ++i) {
@@ -66,9 +66,16 @@ TEST_CASE("trust: ksdoctor verify --peer agrees with the JVM's TrustManager on e
     std::snprintf(name, sizeof name, "s%03d", i);
     dirs.push_back((out / name).string());
   }
-  std::vector<std::string> java_argv = {KSDOCTOR_JAVA, "--add-exports",
-                                        "java.base/sun.security.validator=ALL-UNNAMED", "--add-exports", "java.base/sun.security.x509=ALL-UNNAMED", "--add-exports", "java.base/sun.security.util=ALL-UNNAMED", "-cp",
-                                        KSDOCTOR_TRUST_CLASSES, "JavaVerdict"};
+  std::vector<std::string> java_argv = {KSDOCTOR_JAVA,
+                                        "--add-exports",
+                                        "java.base/sun.security.validator=ALL-UNNAMED",
+                                        "--add-exports",
+                                        "java.base/sun.security.x509=ALL-UNNAMED",
+                                        "--add-exports",
+                                        "java.base/sun.security.util=ALL-UNNAMED",
+                                        "-cp",
+                                        KSDOCTOR_TRUST_CLASSES,
+                                        "JavaVerdict"};
   java_argv.insert(java_argv.end(), dirs.begin(), dirs.end());
   auto java = run_process(java_argv, with_timeout(300000));
   REQUIRE_MESSAGE(java.exit_code == 0, java.err);

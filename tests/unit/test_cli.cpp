@@ -103,8 +103,9 @@ TEST_CASE("inspect: unreadable and non-keystore input is exit 2 with one line") 
   Run usage = run("inspect");
   CHECK(usage.status == 2);
   CHECK(lines(usage.err) == 1);
-  Run two_ways = run("inspect " + fixture_path("jks/truststore.jks") +
-                     " --storepass x --storepass-env PW", "PW=y");
+  Run two_ways =
+      run("inspect " + fixture_path("jks/truststore.jks") + " --storepass x --storepass-env PW",
+          "PW=y");
   CHECK(two_ways.status == 2);
   Run bad_time = run("inspect " + fixture_path("jks/truststore.jks") + " --at tomorrow");
   CHECK(bad_time.status == 2);
@@ -123,7 +124,8 @@ TEST_CASE("inspect --format json carries the documented fields") {
   Run r = run("inspect " + fixture_path("jks/server-fullchain.jks") + " --format json" + kAt,
               "KSDOCTOR_STOREPASS=changeit");
   auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"file", "format", "integrity", "entries", "hidden_certificates", "findings"}) {
+  for (const char* key :
+       {"file", "format", "integrity", "entries", "hidden_certificates", "findings"}) {
     CHECK(j.contains(key));
   }
   CHECK(j["format"] == "JKS");

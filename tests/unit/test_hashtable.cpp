@@ -19,7 +19,8 @@ std::vector<std::u16string> names(const std::vector<std::u16string>& keys,
 TEST_CASE("enumeration order matches java.util.Hashtable for a small store") {
   std::vector<std::u16string> keys = {u"smtp", u"example-root-ca", u"mta-root-ca"};
   auto order = java_hashtable_order(keys);
-  CHECK(names(keys, order) == std::vector<std::u16string>{u"mta-root-ca", u"example-root-ca", u"smtp"});
+  CHECK(names(keys, order) ==
+        std::vector<std::u16string>{u"mta-root-ca", u"example-root-ca", u"smtp"});
 }
 
 TEST_CASE("rehashing past 8 entries keeps Java's order (many-entries.jks as the JVM lists it)") {
@@ -27,7 +28,8 @@ TEST_CASE("rehashing past 8 entries keeps Java's order (many-entries.jks as the 
   REQUIRE(ks.entries.size() == 40);
   std::vector<std::string> head;
   for (std::size_t i = 0; i < 7; ++i) head.push_back(ks.entries[i].alias);
-  CHECK(head == std::vector<std::string>{"ca-11", "ca-10", "ca-40", "ca-09", "ca-08", "ca-07", "ca-39"});
+  CHECK(head ==
+        std::vector<std::string>{"ca-11", "ca-10", "ca-40", "ca-09", "ca-08", "ca-07", "ca-39"});
 }
 
 TEST_CASE("a duplicate key keeps its first position and its last value") {

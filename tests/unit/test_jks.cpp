@@ -70,7 +70,8 @@ TEST_CASE("full chain key entry: key recovered and matching, chain in order") {
   REQUIRE(server.chain.size() == 3);
   CHECK(server.chain[0]->subject.find("CN=mail.example.com") == 0);
   CHECK(server.chain[2]->self_issued());
-  CHECK(server.chain[0]->ca_issuers == std::vector<std::string>{"http://pki.example.com/intermediate.crt"});
+  CHECK(server.chain[0]->ca_issuers ==
+        std::vector<std::string>{"http://pki.example.com/intermediate.crt"});
   CHECK_FALSE(has_errors(r.findings));
   std::size_t i = static_cast<std::size_t>(&server - r.store.entries.data());
   CHECK(r.keys[i].status == KeyCheck::kRecovered);
@@ -89,12 +90,13 @@ TEST_CASE("key and certificate mismatch") {
 
 TEST_CASE("key password differing from the store password") {
   CHECK(has_code(inspect_fixture("jks/keypass-differs.jks"), "KEY_NOT_RECOVERABLE"));
-  InspectResult ok = inspect_fixture("jks/keypass-differs.jks", kChangeit, Password::of("keypassword"));
+  InspectResult ok =
+      inspect_fixture("jks/keypass-differs.jks", kChangeit, Password::of("keypassword"));
   CHECK_FALSE(has_code(ok, "KEY_NOT_RECOVERABLE"));
   CHECK(has_code(inspect_fixture("jceks/keypass-differs.jceks"), "KEY_NOT_RECOVERABLE"));
-  CHECK_FALSE(has_code(inspect_fixture("jceks/keypass-differs.jceks", kChangeit,
-                                       Password::of("keypassword")),
-                       "KEY_NOT_RECOVERABLE"));
+  CHECK_FALSE(has_code(
+      inspect_fixture("jceks/keypass-differs.jceks", kChangeit, Password::of("keypassword")),
+      "KEY_NOT_RECOVERABLE"));
 }
 
 TEST_CASE("upper-case aliases are listed but not lookupable") {
@@ -167,7 +169,8 @@ TEST_CASE("JCEKS secret keys are recovered and described") {
   InspectResult r = inspect_fixture("jceks/secretkeys.jceks");
   std::map<std::string, std::string> got;
   for (std::size_t i = 0; i < r.store.entries.size(); ++i) {
-    if (r.store.entries[i].kind == EntryKind::kSecretKey) got[r.store.entries[i].alias] = r.keys[i].algorithm;
+    if (r.store.entries[i].kind == EntryKind::kSecretKey)
+      got[r.store.entries[i].alias] = r.keys[i].algorithm;
   }
   CHECK(got["aes256"] == "AES 256");
   CHECK(got["hmacsha256"].rfind("HmacSHA256", 0) == 0);

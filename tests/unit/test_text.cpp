@@ -49,7 +49,9 @@ TEST_CASE("the 65 535-byte limit of writeUTF") {
 
 TEST_CASE("unpaired surrogates print as U+FFFD") {
   std::u16string lone = {u'a', static_cast<char16_t>(0xD800), u'b'};
-  CHECK(utf16_to_utf8(lone) == "a\xEF\xBF\xBD" "b");
+  CHECK(utf16_to_utf8(lone) ==
+        "a\xEF\xBF\xBD"
+        "b");
 }
 
 TEST_CASE("UTF-8 to UTF-16 round trip") {

@@ -35,13 +35,16 @@ TEST_CASE("OIDs, integers and times") {
   CHECK(der::bit_length(Bytes{0x00, 0x80, 0x00}) == 16);
   CHECK(der::bit_length(Bytes{0x01}) == 1);
   std::string utc = "491231235959Z";
-  der::Tlv t{der::kUtcTime, ByteView(reinterpret_cast<const std::uint8_t*>(utc.data()), utc.size()), {}};
+  der::Tlv t{
+      der::kUtcTime, ByteView(reinterpret_cast<const std::uint8_t*>(utc.data()), utc.size()), {}};
   CHECK(format_rfc3339(der::time_value(t)) == "2049-12-31T23:59:59Z");
   std::string utc50 = "500101000000Z";
   t.value = ByteView(reinterpret_cast<const std::uint8_t*>(utc50.data()), utc50.size());
   CHECK(format_rfc3339(der::time_value(t)) == "1950-01-01T00:00:00Z");
   std::string gen = "20900101000000Z";
-  der::Tlv g{der::kGeneralizedTime, ByteView(reinterpret_cast<const std::uint8_t*>(gen.data()), gen.size()), {}};
+  der::Tlv g{der::kGeneralizedTime,
+             ByteView(reinterpret_cast<const std::uint8_t*>(gen.data()), gen.size()),
+             {}};
   CHECK(format_rfc3339(der::time_value(g)) == "2090-01-01T00:00:00Z");
 }
 
