@@ -1,8 +1,10 @@
 // Rendering results for people (text) and programs (JSON, as documented in docs/json.md).
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ksdoctor/findings.hpp"
@@ -14,6 +16,10 @@ namespace ksdoctor::report {
 nlohmann::ordered_json certificate_json(const Certificate& cert);
 nlohmann::ordered_json finding_json(const Finding& finding);
 nlohmann::ordered_json inspect_json(const std::string& file, const InspectResult& result);
+// Hands `sink` exactly what inspect_json(file, result).dump(2) is, in pieces, without building
+// the document tree (for large stores the tree costs ~10x the memory and time).
+void write_inspect_json(const std::string& file, const InspectResult& result,
+                        const std::function<void(std::string_view)>& sink);
 
 std::string inspect_text(const std::string& file, const InspectResult& result);
 std::string findings_text(const std::vector<Finding>& findings);

@@ -1,20 +1,33 @@
 #include "ksdoctor/bytes.hpp"
 
+#include <array>
+#include <cstring>
+
 namespace ksdoctor {
 
 std::string to_hex(ByteView bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.resize(bytes.size() * 2);
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 0x0f];
+  // Two digits per byte from one table: every certificate's fingerprints go through here.
+  static constexpr auto kPairs = [] {
+    constexpr char kDigits[] = "0123456789abcdef";
+    std::array<char, 512> t{};
+    for (int b = 0; b < 256; ++b) {
+      t[2 * b] = kDigits[b >> 4];
+      t[2 * b + 1] = kDigits[b & 0x0f];
+    }
+    return t;
+  }();
+  std::string out(bytes.size() * 2, '\0');
+  char* p = out.data();
+  for (std::uint8_t b : bytes) {
+    std::memcpy(p, &kPairs[2 * b], 2);
+    p += 2;
   }
   return out;
 }
 
 void Reader::fail(const std::string& why) const {
-  throw FormatError("MALFORMED", what_ + " is malformed at byte " + std::to_string(pos_) + ": " + why);
+  throw FormatError("MALFORMED",
+                    what_ + " is malformed at byte " + std::to_string(pos_) + ": " + why);
 }
 
 void Reader::need(std::size_t n) const {

@@ -1,14 +1,26 @@
 // JKS and JCEKS, read as sun.security.provider.JavaKeyStore and com.sun.crypto.provider.JceKeyStore
 // read them: same framing, same SHA-1 "Mighty Aphrodite" digest, Hashtable alias order.
-#include <openssl/evp.h>
+//
+// SHA-1 comes from OpenSSL's low-level functions (deprecated in 3.0 but present): they need no
+// provider, so a store without keys never pays the ≈2 ms provider initialisation, and they cannot
+// fail. For a large store the digest (≈3 ms for 5 MB) runs on a second thread while the entries
+// are parsed.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 
-#include <memory>
+#include <algorithm>
+#include <exception>
+#include <numeric>
+#include <optional>
+#include <thread>
 
 #include "java_hashtable.hpp"
 #include "java_serial.hpp"
 #include "ksdoctor/der.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/text.hpp"
+#include "x509/parse_many.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -20,13 +32,21 @@ constexpr const char* kJceKeyProtectorOid = "1.3.6.1.4.1.42.2.19.1";
 
 std::string read_java_utf(Reader& in, std::u16string* utf16 = nullptr) {
   std::uint16_t len = in.u16();
-  std::u16string s = decode_modified_utf8(in.take(len));
+  ByteView raw = in.take(len);
+  // Nearly every alias is ASCII (U+0001–U+007F), whose modified UTF-8, UTF-16 and UTF-8 forms are
+  // the same code units: no decoding needed.
+  if (std::all_of(raw.begin(), raw.end(), [](std::uint8_t b) { return b - 1u < 0x7Fu; })) {
+    if (utf16) utf16->assign(raw.begin(), raw.end());
+    return std::string(raw.begin(), raw.end());
+  }
+  std::u16string s = decode_modified_utf8(raw);
   std::string out = utf16_to_utf8(s);
   if (utf16) *utf16 = std::move(s);
   return out;
 }
 
-CertPtr read_cert(Reader& in, std::uint32_t version) {
+// The DER of the next certificate; it is parsed later, with all the others (parse_certificates).
+ByteView read_cert(Reader& in, std::uint32_t version) {
   if (version == 2) {
     std::string type = read_java_utf(in);
     if (type != "X.509" && type != "X509") {
@@ -35,8 +55,7 @@ CertPtr read_cert(Reader& in, std::uint32_t version) {
   }
   std::uint32_t len = in.u32();
   if (len > 0x7fffffff) in.fail("negative certificate length");
-  ByteView der = in.take(len);
-  return parse_certificate(Bytes(der.begin(), der.end()));
+  return in.take(len);
 }
 
 ProtectedKey read_private_key_blob(Reader& in) {
@@ -70,6 +89,21 @@ ProtectedKey read_private_key_blob(Reader& in) {
   }
   return key;
 }
+
+// SHA-1(password as UTF-16BE ‖ "Mighty Aphrodite" ‖ body), the JKS/JCEKS integrity digest.
+void store_digest(const SecureBytes& pw, ByteView body, unsigned char out[SHA_DIGEST_LENGTH]) {
+  static constexpr char kWhitener[] = "Mighty Aphrodite";
+  SHA_CTX ctx;
+  SHA1_Init(&ctx);
+  SHA1_Update(&ctx, pw.data(), pw.size());
+  SHA1_Update(&ctx, kWhitener, sizeof kWhitener - 1);
+  SHA1_Update(&ctx, body.data(), body.size());
+  SHA1_Final(out, &ctx);
+  OPENSSL_cleanse(&ctx, sizeof ctx);
+}
+
+// Below this size the digest is computed after parsing, on the calling thread.
+constexpr std::size_t kParallelDigestBytes = 512 * 1024;
 
 ProtectedKey read_sealed_secret_key(Reader& in) {
   std::size_t consumed = 0;
@@ -114,31 +148,63 @@ Keystore read_jks_family(ByteView bytes, const Password& storepass) {
   store.version = static_cast<int>(version);
   std::uint32_t count = in.u32();
   if (count > 0x7fffffff) count = 0;  // Java's for-loop over a negative int runs no times
+
+  // A well-formed store ends with its 20-byte digest, so the digest input is every byte before
+  // the last 20: hash that while parsing, and use it if parsing ends exactly there.
+  std::optional<SecureBytes> pw;
+  if (!storepass.is_null()) pw = storepass.utf16be();
+  unsigned char early_digest[SHA_DIGEST_LENGTH];
+  std::jthread early;
+  if (pw && bytes.size() >= kParallelDigestBytes) {
+    early = std::jthread([&pw, bytes, &early_digest] {
+      store_digest(*pw, bytes.first(bytes.size() - SHA_DIGEST_LENGTH), early_digest);
+    });
+  }
   std::vector<Entry> loaded;
-  // Each entry takes at least 15 bytes, so this cannot reserve more than the file justifies.
-  loaded.reserve(std::min<std::size_t>(count, in.remaining() / 15));
-  for (std::uint32_t i = 0; i < count; ++i) {
-    std::uint32_t tag = in.u32();
-    Entry entry;
-    if (tag < 1 || tag > 3 || (tag == 3 && store.format != StoreFormat::kJceks)) {
-      in.fail("Unrecognized keystore entry: " + std::to_string(static_cast<std::int32_t>(tag)));
+  // Never more than the bytes that remain, whatever the count says (an honest count is reserved
+  // exactly unless entries average under sizeof(Entry) bytes, and then the vector just grows).
+  loaded.reserve(std::min<std::size_t>(count, in.remaining() / sizeof(Entry)));
+  // The framing is read first and the certificates parsed afterwards, all together (so that their
+  // fingerprints can be computed on a second thread). Errors keep Java's order: a certificate that
+  // fails comes before a framing error further on, which is held back until then.
+  std::vector<ByteView> cert_ders;
+  std::vector<std::size_t> cert_entries;  // which entry each certificate belongs to
+  std::exception_ptr framing_error;
+  try {
+    for (std::uint32_t i = 0; i < count; ++i) {
+      std::uint32_t tag = in.u32();
+      Entry entry;
+      if (tag < 1 || tag > 3 || (tag == 3 && store.format != StoreFormat::kJceks)) {
+        in.fail("Unrecognized keystore entry: " + std::to_string(static_cast<std::int32_t>(tag)));
+      }
+      entry.alias = read_java_utf(in, &entry.alias_utf16);
+      entry.created_ms = in.i64();
+      if (tag == 1) {
+        entry.kind = EntryKind::kPrivateKey;
+        entry.key = read_private_key_blob(in);
+        std::uint32_t certs = in.u32();
+        if (certs > 0x7fffffff) certs = 0;
+        for (std::uint32_t c = 0; c < certs; ++c) {
+          cert_ders.push_back(read_cert(in, version));
+          cert_entries.push_back(loaded.size());
+        }
+      } else if (tag == 2) {
+        entry.kind = EntryKind::kTrustedCert;
+        cert_ders.push_back(read_cert(in, version));
+        cert_entries.push_back(loaded.size());
+      } else {
+        entry.kind = EntryKind::kSecretKey;
+        entry.key = read_sealed_secret_key(in);
+      }
+      loaded.push_back(std::move(entry));
     }
-    entry.alias = read_java_utf(in, &entry.alias_utf16);
-    entry.created_ms = in.i64();
-    if (tag == 1) {
-      entry.kind = EntryKind::kPrivateKey;
-      entry.key = read_private_key_blob(in);
-      std::uint32_t certs = in.u32();
-      if (certs > 0x7fffffff) certs = 0;
-      for (std::uint32_t c = 0; c < certs; ++c) entry.chain.push_back(read_cert(in, version));
-    } else if (tag == 2) {
-      entry.kind = EntryKind::kTrustedCert;
-      entry.chain.push_back(read_cert(in, version));
-    } else {
-      entry.kind = EntryKind::kSecretKey;
-      entry.key = read_sealed_secret_key(in);
-    }
-    loaded.push_back(std::move(entry));
+  } catch (...) {
+    framing_error = std::current_exception();
+  }
+  std::vector<CertPtr> certs = parse_certificates(cert_ders);
+  if (framing_error) std::rethrow_exception(framing_error);
+  for (std::size_t c = 0; c < certs.size(); ++c) {
+    loaded[cert_entries[c]].chain.push_back(std::move(certs[c]));
   }
 
   if (storepass.is_null()) {
@@ -146,17 +212,12 @@ Keystore read_jks_family(ByteView bytes, const Password& storepass) {
   } else {
     ByteView body = in.consumed();
     ByteView stored = in.take(20);
-    SecureBytes pw = storepass.utf16be();
-    static constexpr char kWhitener[] = "Mighty Aphrodite";
-    unsigned char digest[20];
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                 EVP_MD_CTX_free);
-    if (!ctx || !EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) ||
-        !EVP_DigestUpdate(ctx.get(), pw.data(), pw.size()) ||
-        !EVP_DigestUpdate(ctx.get(), kWhitener, sizeof kWhitener - 1) ||
-        !EVP_DigestUpdate(ctx.get(), body.data(), body.size()) ||
-        !EVP_DigestFinal_ex(ctx.get(), digest, nullptr)) {
-      throw FormatError("CRYPTO", "SHA-1 is not available from OpenSSL");
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    if (early.joinable() && body.size() == bytes.size() - SHA_DIGEST_LENGTH) {
+      early.join();
+      std::copy(std::begin(early_digest), std::end(early_digest), digest);
+    } else {
+      store_digest(*pw, body, digest);
     }
     if (CRYPTO_memcmp(digest, stored.data(), 20) != 0) {
       throw PasswordError("WRONG_PASSWORD",
@@ -165,12 +226,27 @@ Keystore read_jks_family(ByteView bytes, const Password& storepass) {
     store.integrity = Integrity::kVerified;
   }
 
-  std::vector<std::u16string> aliases;
-  aliases.reserve(loaded.size());
-  for (const Entry& e : loaded) aliases.push_back(e.alias_utf16);
-  for (std::size_t index : java_hashtable_order(aliases)) {
-    store.entries.push_back(std::move(loaded[index]));
+  // Put the entries into Java's order in place (the aliases are lent to the ordering and given
+  // back), rather than moving them all into a second array.
+  std::vector<std::u16string> aliases(loaded.size());
+  for (std::size_t i = 0; i < loaded.size(); ++i) aliases[i] = std::move(loaded[i].alias_utf16);
+  std::vector<std::size_t> order = java_hashtable_order(aliases);
+  for (std::size_t i = 0; i < loaded.size(); ++i) loaded[i].alias_utf16 = std::move(aliases[i]);
+  std::vector<std::size_t> where(loaded.size()), held(loaded.size());  // entry ↔ slot
+  std::iota(where.begin(), where.end(), std::size_t{0});
+  std::iota(held.begin(), held.end(), std::size_t{0});
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    std::size_t from = where[order[k]];
+    if (from == k) continue;
+    std::swap(loaded[k], loaded[from]);
+    std::size_t displaced = held[k];
+    held[from] = displaced;
+    where[displaced] = from;
+    held[k] = order[k];
+    where[order[k]] = k;
   }
+  loaded.erase(loaded.begin() + static_cast<std::ptrdiff_t>(order.size()), loaded.end());
+  store.entries = std::move(loaded);
   return store;
 }
 

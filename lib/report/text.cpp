@@ -1,32 +1,58 @@
+// The text report. A truststore can list thousands of certificates, so the report is appended
+// into one buffer sized up front, without temporaries.
 #include <string_view>
 
+#include "append.hpp"
 #include "ksdoctor/report.hpp"
 #include "ksdoctor/timeutil.hpp"
 
 namespace ksdoctor::report {
 namespace {
 
-std::string date_only(std::int64_t secs) { return format_rfc3339(secs).substr(0, 10); }
-
 const char* kind_label(EntryKind kind) {
   switch (kind) {
-    case EntryKind::kPrivateKey: return "private key";
-    case EntryKind::kTrustedCert: return "trusted certificate";
-    case EntryKind::kSecretKey: return "secret key";
+    case EntryKind::kPrivateKey:
+      return "private key";
+    case EntryKind::kTrustedCert:
+      return "trusted certificate";
+    case EntryKind::kSecretKey:
+      return "secret key";
   }
   return "?";
 }
 
-void append_cert(std::string& out, const Certificate& c, const std::string& indent, bool nested) {
-  out += indent;
-  out += nested ? "└─ " : "";
-  out += c.subject.empty() ? "(empty subject)" : c.subject;
-  out += "\n";
-  std::string pad = indent + (nested ? "   " : "") + "   ";
-  out += pad + "issuer  " + c.issuer + (c.self_issued() ? "  (self-signed)" : "") + "\n";
-  out += pad + "valid   " + date_only(c.not_before) + " → " + date_only(c.not_after) + "   " +
-         c.key.describe() + ", " + c.signature_algorithm + (c.is_ca ? ", CA" : "") + "\n";
-  out += pad + "sha256  " + c.sha256 + "\n";
+// An upper bound of what append_cert writes, so the report is allocated once.
+std::size_t cert_size(const Certificate& c, std::size_t indent) {
+  return 4 * (indent + 6) + c.subject.size() + c.issuer.size() + c.sha256.size() +
+         c.key.algorithm.size() + c.key.curve.size() + c.signature_algorithm.size() + 120;
+}
+
+void append_cert(std::string& out, const Certificate& c, std::size_t indent, bool nested) {
+  out.append(indent, ' ');
+  if (nested) out += "└─ ";
+  out += c.subject.empty() ? std::string_view("(empty subject)") : std::string_view(c.subject);
+  out += '\n';
+  std::size_t pad = indent + (nested ? 3 : 0) + 3;
+  out.append(pad, ' ');
+  out += "issuer  ";
+  out += c.issuer;
+  if (c.self_issued()) out += "  (self-signed)";
+  out += '\n';
+  out.append(pad, ' ');
+  out += "valid   ";
+  append::date(out, c.not_before);
+  out += " → ";
+  append::date(out, c.not_after);
+  out += "   ";
+  out += c.key.describe();
+  out += ", ";
+  out += c.signature_algorithm;
+  if (c.is_ca) out += ", CA";
+  out += '\n';
+  out.append(pad, ' ');
+  out += "sha256  ";
+  out += c.sha256;
+  out += '\n';
 }
 
 }  // namespace
@@ -44,22 +70,57 @@ std::string findings_text(const std::vector<Finding>& findings) {
   for (const Finding& f : findings) {
     std::string sev = severity_name(f.severity);
     for (char& ch : sev) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    out += "  " + sev + std::string(8 - sev.size(), ' ') + f.code;
-    if (f.alias) out += " [" + *f.alias + "]";
-    out += "\n          " + f.message + "\n";
-    if (!f.remedy.empty()) out += "          fix: " + f.remedy + "\n";
+    out += "  ";
+    out += sev;
+    out.append(8 - sev.size(), ' ');
+    out += f.code;
+    if (f.alias) {
+      out += " [";
+      out += *f.alias;
+      out += ']';
+    }
+    out += "\n          ";
+    out += f.message;
+    out += '\n';
+    if (!f.remedy.empty()) {
+      out += "          fix: ";
+      out += f.remedy;
+      out += '\n';
+    }
   }
   return out;
 }
 
 std::string inspect_text(const std::string& file, const InspectResult& result) {
   const Keystore& store = result.store;
+  std::string findings = findings_text(result.findings);
+
+  std::size_t size = file.size() + findings.size() + 1024;
+  for (const Entry& e : store.entries) {
+    size += e.alias.size() + 200;
+    if (e.key) size += e.key->algorithm.size() + 2 * e.alias.size() + 512;
+    std::size_t indent = 4;
+    for (std::size_t c = 0; c < e.chain.size(); ++c) {
+      size += cert_size(*e.chain[c], indent);
+      if (c > 0) indent += 3;
+    }
+  }
+  for (const CertPtr& c : store.hidden_certificates) size += cert_size(*c, 4);
+
   std::string out;
-  out.reserve(store.entries.size() * 400 + 512);
-  out += file + ": " + format_name(store.format) + " (version " + std::to_string(store.version) +
-         "), " + std::to_string(store.entries.size()) + " entr" +
-         (store.entries.size() == 1 ? "y" : "ies") + ", integrity " +
-         integrity_name(store.integrity) + "\n";
+  out.reserve(size);
+  out += file;
+  out += ": ";
+  out += format_name(store.format);
+  out += " (version ";
+  out += std::to_string(store.version);
+  out += "), ";
+  append::number(out, static_cast<std::int64_t>(store.entries.size()));
+  out += " entr";
+  out += store.entries.size() == 1 ? "y" : "ies";
+  out += ", integrity ";
+  out += integrity_name(store.integrity);
+  out += '\n';
   if (store.protection) {
     const Pkcs12Protection& p = *store.protection;
     auto part = [](const std::string& alg, int it) {
@@ -71,35 +132,52 @@ std::string inspect_text(const std::string& file, const InspectResult& result) {
   }
   for (std::size_t i = 0; i < store.entries.size(); ++i) {
     const Entry& e = store.entries[i];
-    out += "\n[" + std::to_string(i + 1) + "] " + e.alias + "  " + kind_label(e.kind);
-    if (e.created_ms) out += "  created " + format_rfc3339_ms(*e.created_ms);
+    out += "\n[";
+    append::number(out, static_cast<std::int64_t>(i + 1));
+    out += "] ";
+    out += e.alias;
+    out += "  ";
+    out += kind_label(e.kind);
+    if (e.created_ms) {
+      out += "  created ";
+      append::rfc3339_ms(out, *e.created_ms);
+    }
     if (!store.lookupable(e)) out += "  (NOT reachable by Java lookups)";
-    out += "\n";
+    out += '\n';
     if (e.key) {
       const KeyReport& k = result.keys[i];
-      out += "    key: " + e.key->algorithm;
+      out += "    key: ";
+      out += e.key->algorithm;
       if (k.status == KeyCheck::kRecovered) {
-        out += ", " + k.algorithm + ", recovered";
-        if (k.matches_chain) out += *k.matches_chain ? ", matches certificate" : ", DOES NOT match certificate";
+        out += ", ";
+        out += k.algorithm;
+        out += ", recovered";
+        if (k.matches_chain)
+          out += *k.matches_chain ? ", matches certificate" : ", DOES NOT match certificate";
       } else if (k.status == KeyCheck::kNotChecked) {
         out += ", not checked (no password)";
       } else {
-        out += ", " + std::string(key_check_name(k.status)) + ": " + k.detail;
+        out += ", ";
+        out += key_check_name(k.status);
+        out += ": ";
+        out += k.detail;
       }
-      out += "\n";
+      out += '\n';
     }
-    std::string indent = "    ";
+    std::size_t indent = 4;
     for (std::size_t c = 0; c < e.chain.size(); ++c) {
       append_cert(out, *e.chain[c], indent, c > 0);
-      if (c > 0) indent += "   ";
+      if (c > 0) indent += 3;
     }
   }
   if (!store.hidden_certificates.empty()) {
-    out += "\nCertificates Java loads but does not list (" +
-           std::to_string(store.hidden_certificates.size()) + "):\n";
-    for (const CertPtr& c : store.hidden_certificates) append_cert(out, *c, "    ", false);
+    out += "\nCertificates Java loads but does not list (";
+    append::number(out, static_cast<std::int64_t>(store.hidden_certificates.size()));
+    out += "):\n";
+    for (const CertPtr& c : store.hidden_certificates) append_cert(out, *c, 4, false);
   }
-  out += "\n" + findings_text(result.findings);
+  out += '\n';
+  out += findings;
   return out;
 }
 

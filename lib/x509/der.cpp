@@ -1,5 +1,7 @@
 #include "ksdoctor/der.hpp"
 
+#include <charconv>
+
 #include "ksdoctor/timeutil.hpp"
 
 namespace ksdoctor::der {
@@ -49,7 +51,19 @@ std::optional<Tlv> Walker::optional(std::uint8_t tag) {
 }
 
 std::string oid_to_string(ByteView oid) {
+  // Called for every attribute and extension of every certificate: format into a stack buffer
+  // (an arc has at most 63 bits, so 20 digits plus the dot) and allocate once at the end.
+  char buf[256];
+  std::size_t len = 0;
   std::string out;
+  auto put = [&](std::uint64_t v) {
+    if (sizeof buf - len < 22) {
+      out.append(buf, len);
+      len = 0;
+    }
+    if (len != 0 || !out.empty()) buf[len++] = '.';
+    len = static_cast<std::size_t>(std::to_chars(buf + len, buf + sizeof buf, v).ptr - buf);
+  };
   std::uint64_t value = 0;
   bool first = true;
   int bytes_in_arc = 0;
@@ -61,15 +75,17 @@ std::string oid_to_string(ByteView oid) {
     if (b & 0x80) continue;
     if (first) {
       std::uint64_t a = value < 40 ? 0 : (value < 80 ? 1 : 2);
-      out = std::to_string(a) + "." + std::to_string(value - 40 * a);
+      put(a);
+      put(value - 40 * a);
       first = false;
     } else {
-      out += "." + std::to_string(value);
+      put(value);
     }
     value = 0;
     bytes_in_arc = 0;
   }
   if (first || bytes_in_arc != 0) throw FormatError("MALFORMED_DER", "malformed object identifier");
+  out.append(buf, len);
   return out;
 }
 
