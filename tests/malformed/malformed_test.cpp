@@ -1,7 +1,8 @@
 // Malformed input: truncations and seeded bit flips of real keystores must never crash, hang,
 // throw anything but ksdoctor::Error, or allocate more than the file justifies.
 //
-//  in-process:  for jks/server-fullchain.jks, jceks/secretkeys.jceks and jceks/server.jceks, every
+//  in-process:  for jks/server-fullchain.jks, jceks/secretkeys.jceks, jceks/server.jceks and two
+//  PKCS#12 stores (pkcs12/java-iter1024.p12, pkcs12/java-passwordless.p12), every
 //               truncation length 0..size-1 (password "changeit" and null) and 1000 seeded
 //               mutations (500 single-bit flips with both passwords, 100 multi-bit flips, 100
 //               32-bit boundary-value writes, and 300 flips/writes with a recomputed JKS digest so
@@ -92,6 +93,8 @@ const Subject kSubjects[] = {
     {"jks/server-fullchain.jks", 20240601u},
     {"jceks/secretkeys.jceks", 20240602u},
     {"jceks/server.jceks", 20240603u},
+    {"pkcs12/java-iter1024.p12", 20240604u},
+    {"pkcs12/java-passwordless.p12", 20240605u},
 };
 
 bool trace() {
@@ -108,6 +111,8 @@ Bytes read_fixture(const std::string& rel) {
 // JKS/JCEKS trailer: SHA-1(UTF-16BE(password) || "Mighty Aphrodite" || body).
 void reseal(Bytes& bytes, const std::string& password) {
   if (bytes.size() < 20) return;
+  // PKCS#12 has no trailer digest to recompute: its mutations stay as they are.
+  if (bytes[0] != 0xFE && bytes[0] != 0xCE) return;
   std::vector<unsigned char> input;
   for (unsigned char c : password) {  // ASCII passwords only
     input.push_back(0);
