@@ -8,7 +8,7 @@ DEMO ?= fixtures/demo/prevent.ks
 
 PACKAGES := build-essential cmake pkg-config libssl-dev libbotan-2-dev libcli11-dev doctest-dev \
             nlohmann-json3-dev openjdk-17-jdk-headless openssl libbenchmark-dev clang-14 \
-            libclang-rt-14-dev time hyperfine
+            libclang-rt-14-dev time hyperfine jq
 
 
 .PHONY: deps build run test unit-asan bench fuzz clean format

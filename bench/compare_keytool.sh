@@ -8,7 +8,7 @@
 # Environment:
 #   BUILD=build            build directory (relative to the repository, or absolute) holding ksdoctor (and bench/ksdoctor_bench if built
 #                          with -DKSDOCTOR_BENCH=ON: its microbenchmarks are run too)
-#   STORES="jks_5000 prevent"   which stores to measure (one store_<name> function each, below)
+#   STORES="jks_5000 prevent p12_5000"   which stores to measure (one store_<name> function each, below)
 #   RUNS=30 KEYTOOL_RUNS=10 ROUNDS=5 RSS_RUNS=5   runs of ksdoctor (each output form) and of
 #                          keytool (-list and -list -v) in all, spread over ROUNDS alternating
 #                          rounds; peak-RSS runs per command
@@ -27,7 +27,7 @@ KSDOCTOR=$BUILD_DIR/ksdoctor
 WORK=$BUILD_DIR/bench
 STORE_DIR=$WORK/stores
 CLASSES=$WORK/classes
-STORES=${STORES:-"jks_5000 prevent"}
+STORES=${STORES:-"jks_5000 prevent p12_5000"}
 RUNS=${RUNS:-30}
 KEYTOOL_RUNS=${KEYTOOL_RUNS:-10}
 ROUNDS=${ROUNDS:-5}
