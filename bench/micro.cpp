@@ -25,12 +25,6 @@
 #include "ksdoctor/x509.hpp"
 #include "x509/dn.hpp"
 
-namespace ksdoctor::report {
-// lib/report/json.cpp: what inspect_json(file, result).dump(2) is, in pieces, written directly.
-void write_inspect_json(const std::string& file, const InspectResult& result,
-                        const std::function<void(std::string_view)>& sink);
-}  // namespace ksdoctor::report
-
 namespace {
 
 using namespace ksdoctor;
