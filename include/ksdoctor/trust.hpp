@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,19 +19,32 @@ namespace ksdoctor {
 // reachable key entry, deduplicated.
 std::vector<CertPtr> java_trust_anchors(const Keystore& store);
 
-// Certificates indexed by subject name (Java's X500Principal equality) and key identifier.
+// Certificates indexed by subject name (Java's X500Principal equality) and subject key
+// identifier, deduplicated by DER, each remembering where it came from.
 class CertPool {
  public:
-  bool add(CertPtr cert);  // false when the same DER is already present
+  CertPool();
+  ~CertPool();
+  CertPool(CertPool&&) noexcept;
+  CertPool& operator=(CertPool&&) noexcept;
+
+  bool add(CertPtr cert, std::string origin = {});  // false when the same DER is already present
   const std::vector<CertPtr>& all() const { return certs_; }
+  std::size_t size() const { return certs_.size(); }
   std::vector<CertPtr> with_subject(const Bytes& name_der) const;
+  std::vector<CertPtr> with_key_id(const Bytes& subject_key_id) const;
   bool contains(const Certificate& cert) const;
+  // Where `cert` was added from ("" when unknown or absent).
+  const std::string& origin(const Certificate& cert) const;
 
  private:
+  struct Index;
   std::vector<CertPtr> certs_;
+  std::unique_ptr<Index> index_;
 };
 
-// Does `issuer`'s public key verify `child`'s signature? (OpenSSL; results are not cached.)
+// Does `issuer`'s public key verify `child`'s signature? (OpenSSL; results are memoized, so
+// rebuilding thousands of chains through the same intermediates verifies each link once.)
 bool signature_valid(const Certificate& child, const Certificate& issuer);
 
 struct PeerVerdict {

@@ -16,8 +16,6 @@ constexpr const char* kBuildFailed =
     "unable to find valid certification path to requested target";
 constexpr const char* kValidationFailed =
     "PKIX path validation failed: java.security.cert.CertPathValidatorException: ";
-constexpr const char* kServerAuth = "1.3.6.1.5.5.7.3.1";
-constexpr const char* kAnyEku = "2.5.29.37.0";
 constexpr int kMaxBuildSteps = 20000;  // bounds adversarial pools (same-DN CAs, cross-sign cycles)
 constexpr int kMaxPathCas = 5;         // PKIXBuilderParameters' default maxPathLength
 
@@ -157,14 +155,6 @@ class Builder {
   std::vector<CertPtr> dead_ends_;
 };
 
-bool eku_permits_server(const Certificate& leaf) {
-  if (leaf.ext_key_usage.empty()) return true;
-  for (const std::string& oid : leaf.ext_key_usage) {
-    if (oid == kServerAuth || oid == kAnyEku) return true;
-  }
-  return false;
-}
-
 Outcome engine_validate(const std::vector<CertPtr>& chain, const std::vector<CertPtr>& anchors,
                         std::int64_t now, Builder& builder, bool& built) {
   const Certificate* prev_issuer = nullptr;
@@ -192,56 +182,9 @@ Outcome engine_validate(const std::vector<CertPtr>& chain, const std::vector<Cer
   return builder.build(chain[0]);
 }
 
-// A finding for the first check Java's validator fails on an otherwise complete path.
-Finding explain(const std::string& why) {
-  struct Rule {
-    const char* needle;
-    const char* code;
-    const char* remedy;
-  };
-  static const Rule kRules[] = {
-      {"validity check failed", "CERT_EXPIRED",
-       "the peer must install a currently valid certificate (or the clock is wrong)"},
-      {"not a CA certificate", "NOT_A_CA",
-       "the issuing certificate lacks basicConstraints cA=true; the CA must re-issue it"},
-      {"pathLenConstraint", "PATH_LEN_EXCEEDED",
-       "a CA's pathLenConstraint forbids this chain; the CA hierarchy must be re-issued"},
-      {"keyCertSign", "KEY_USAGE_NO_CERT_SIGN",
-       "a CA certificate's keyUsage lacks keyCertSign; the CA must re-issue it"},
-      {"Algorithm constraints", "ALGORITHM_DISABLED_BY_JAVA",
-       "JDK 17 refuses this key size or signature algorithm; the peer needs a new certificate"},
-      {"signature check failed", "CHAIN_SIGNATURE_INVALID",
-       "a certificate is not signed by the CA it names; the peer sends a wrong chain"},
-      {"TrustAnchor with subject", "ANCHOR_NOT_CA",
-       "the trusted certificate is not a CA (basicConstraints/keyUsage); import the real CA"},
-      {"Extended key usage", "EKU_NOT_SERVER_AUTH",
-       "the peer's certificate is not issued for TLS servers (extendedKeyUsage lacks "
-       "serverAuth); the peer needs a server certificate"},
-      {"KeyUsage does not allow", "KEY_USAGE_NOT_DIGITAL_SIGNATURE",
-       "the peer's certificate keyUsage lacks digitalSignature; the peer needs a new certificate"},
-      {"Path does not chain", "UNTRUSTED_ROOT",
-       "the trusted CA with that name has a different key identifier than the one that signed "
-       "the chain; import the CA the peer's chain names"},
-  };
-  Finding f;
-  f.code = "PATH_NOT_VALID";
-  f.remedy = "see the message";
-  for (const Rule& r : kRules) {
-    if (why.find(r.needle) != std::string::npos) {
-      f.code = r.code;
-      f.remedy = r.remedy;
-      break;
-    }
-  }
-  f.severity = Severity::kError;
-  f.message = "Java refuses the chain: " + why;
-  f.details.emplace_back("java_reason", why);
-  return f;
-}
-
 Finding path_problem(const std::string& why, const std::vector<CertPtr>& path,
                      const Certificate& anchor) {
-  Finding f = explain(why);
+  Finding f = pkix::explain(why);
   f.message = "the path from " + path[0]->subject + " to the trusted " + anchor.subject +
               " exists but Java refuses it: " + why;
   return f;
@@ -353,26 +296,12 @@ PeerVerdict verify_peer(const std::vector<CertPtr>& chain, const std::vector<Cer
     // PKIXValidator checks the anchor of the path it got back.
     const Certificate& anchor = *outcome.path.back();
     std::string prefix = built ? "PKIX path building failed: " : "PKIX path validation failed: ";
-    std::string who = "TrustAnchor with subject \"" + pkix::principal_text(anchor.subject) + "\"";
-    if (anchor.version >= 3 && !anchor.is_ca) {
-      outcome = {
-          false,
-          prefix + "sun.security.validator.ValidatorException: " + who + " is not a CA certificate",
-          {}};
-    } else if (anchor.version >= 3 && anchor.key_usage && !(*anchor.key_usage & kKeyCertSign)) {
-      outcome = {false,
-                 prefix + "sun.security.validator.ValidatorException: " + who +
-                     " does not have keyCertSign bit set in KeyUsage extension",
-                 {}};
+    if (auto why = pkix::anchor_problem(anchor)) {
+      outcome = {false, prefix + "sun.security.validator.ValidatorException: " + *why, {}};
     }
   }
   if (outcome.ok && options.tls_server && outcome.path.size() > 1) {
-    const Certificate& leaf = *outcome.path[0];
-    if (leaf.key_usage && !(*leaf.key_usage & kDigitalSignature)) {
-      outcome = {false, "KeyUsage does not allow digital signatures", {}};
-    } else if (!eku_permits_server(leaf)) {
-      outcome = {false, "Extended key usage does not permit use for TLS server authentication", {}};
-    }
+    if (auto why = pkix::tls_server_leaf_problem(*outcome.path[0])) outcome = {false, *why, {}};
   }
   verdict.trusted = outcome.ok;
   verdict.java_message = outcome.message;
@@ -382,7 +311,7 @@ PeerVerdict verify_peer(const std::vector<CertPtr>& chain, const std::vector<Cer
   if (outcome.message == kBuildFailed) {
     name_missing(chain, anchors, suggestions, options.now, verdict.findings);
   } else {
-    verdict.findings.push_back(explain(outcome.message));
+    verdict.findings.push_back(pkix::explain(outcome.message));
   }
   return verdict;
 }

@@ -41,6 +41,27 @@ std::string principal_text(const std::string& rfc4514) {
   return out;
 }
 
+std::optional<std::string> tls_server_leaf_problem(const Certificate& leaf) {
+  if (leaf.key_usage && !(*leaf.key_usage & kDigitalSignature)) {
+    return "KeyUsage does not allow digital signatures";
+  }
+  if (leaf.ext_key_usage.empty()) return std::nullopt;
+  for (const std::string& oid : leaf.ext_key_usage) {
+    if (oid == "1.3.6.1.5.5.7.3.1" || oid == "2.5.29.37.0") return std::nullopt;  // serverAuth, any
+  }
+  return "Extended key usage does not permit use for TLS server authentication";
+}
+
+std::optional<std::string> anchor_problem(const Certificate& anchor) {
+  if (anchor.version < 3) return std::nullopt;
+  std::string who = "TrustAnchor with subject \"" + principal_text(anchor.subject) + "\"";
+  if (!anchor.is_ca) return who + " is not a CA certificate";
+  if (anchor.key_usage && !(*anchor.key_usage & kKeyCertSign)) {
+    return who + " does not have keyCertSign bit set in KeyUsage extension";
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> validate(const std::vector<CertPtr>& path, const Certificate& anchor,
                                     std::int64_t now) {
   const Certificate* signer = &anchor;
@@ -94,6 +115,53 @@ std::optional<std::string> validate(const std::vector<CertPtr>& path, const Cert
     signer = &cert;
   }
   return std::nullopt;
+}
+
+// A finding for the first check Java's validator fails on an otherwise complete path.
+Finding explain(const std::string& why) {
+  struct Rule {
+    const char* needle;
+    const char* code;
+    const char* remedy;
+  };
+  static const Rule kRules[] = {
+      {"TrustAnchor with subject", "ANCHOR_NOT_CA",
+       "the trusted certificate is not a CA (basicConstraints/keyUsage); import the real CA"},
+      {"validity check failed", "CERT_EXPIRED",
+       "the peer must install a currently valid certificate (or the clock is wrong)"},
+      {"not a CA certificate", "NOT_A_CA",
+       "the issuing certificate lacks basicConstraints cA=true; the CA must re-issue it"},
+      {"pathLenConstraint", "PATH_LEN_EXCEEDED",
+       "a CA's pathLenConstraint forbids this chain; the CA hierarchy must be re-issued"},
+      {"keyCertSign", "KEY_USAGE_NO_CERT_SIGN",
+       "a CA certificate's keyUsage lacks keyCertSign; the CA must re-issue it"},
+      {"Algorithm constraints", "ALGORITHM_DISABLED_BY_JAVA",
+       "JDK 17 refuses this key size or signature algorithm; the peer needs a new certificate"},
+      {"signature check failed", "CHAIN_SIGNATURE_INVALID",
+       "a certificate is not signed by the CA it names; the peer sends a wrong chain"},
+      {"Extended key usage", "EKU_NOT_SERVER_AUTH",
+       "the peer's certificate is not issued for TLS servers (extendedKeyUsage lacks "
+       "serverAuth); the peer needs a server certificate"},
+      {"KeyUsage does not allow", "KEY_USAGE_NOT_DIGITAL_SIGNATURE",
+       "the peer's certificate keyUsage lacks digitalSignature; the peer needs a new certificate"},
+      {"Path does not chain", "UNTRUSTED_ROOT",
+       "the trusted CA with that name has a different key identifier than the one that signed "
+       "the chain; import the CA the peer's chain names"},
+  };
+  Finding f;
+  f.code = "PATH_NOT_VALID";
+  f.remedy = "see the message";
+  for (const Rule& r : kRules) {
+    if (why.find(r.needle) != std::string::npos) {
+      f.code = r.code;
+      f.remedy = r.remedy;
+      break;
+    }
+  }
+  f.severity = Severity::kError;
+  f.message = "Java refuses the chain: " + why;
+  f.details.emplace_back("java_reason", why);
+  return f;
 }
 
 }  // namespace ksdoctor::pkix

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ksdoctor/findings.hpp"
 #include "ksdoctor/x509.hpp"
 
 namespace ksdoctor::pkix {
@@ -22,6 +23,18 @@ bool acts_as_ca(const Certificate& cert);
 // or nothing when the path is valid at `now`.
 std::optional<std::string> validate(const std::vector<CertPtr>& path, const Certificate& anchor,
                                     std::int64_t now);
+
+// EndEntityChecker for a TLS server (applied when the path has more than one certificate):
+// keyUsage must allow digitalSignature, extendedKeyUsage must allow serverAuth.
+std::optional<std::string> tls_server_leaf_problem(const Certificate& leaf);
+
+// PKIXValidator's check of the anchor a path ends at: a v3 anchor must be a CA with keyCertSign.
+// The ValidatorException message, or nothing.
+std::optional<std::string> anchor_problem(const Certificate& anchor);
+
+// A finding (code, remedy) for a CertPathValidatorException message of validate() or
+// PKIXValidator.
+Finding explain(const std::string& why);
 
 // X500Principal.toString() style: "CN=a, O=b, C=US".
 std::string principal_text(const std::string& rfc4514);

@@ -1,0 +1,345 @@
+// verify KEYSTORE: for each key entry, the path a peer needs from its leaf to a root, found among
+// the stored chain, the keystore's other certificates and the --trust sources; then what is wrong
+// with the stored chain (what Java will send) and with the path (what Java's validator says).
+#include <algorithm>
+#include <unordered_set>
+
+#include "formats/java_x500.hpp"
+#include "ksdoctor/chains.hpp"
+#include "pkix.hpp"
+
+namespace ksdoctor {
+namespace {
+
+constexpr int kMaxStepsPerEntry = 4000;  // bounds same-DN floods and cross-sign cycles
+constexpr std::size_t kMaxDepth = 12;
+
+constexpr const char* kStoredOrigin = "stored chain";
+
+bool is_root(const Certificate& cert) { return cert.self_issued() && signature_valid(cert, cert); }
+
+// Where each candidate issuer can come from, in preference order.
+struct Sources {
+  const std::vector<CertPtr>* stored = nullptr;
+  const CertPool* keystore = nullptr;
+  const CertPool* trust = nullptr;
+
+  std::string origin_of(const Certificate& cert) const {
+    for (const CertPtr& c : *stored) {
+      if (c->sha256 == cert.sha256) return kStoredOrigin;
+    }
+    if (keystore->contains(cert)) return keystore->origin(cert);
+    return trust->origin(cert);
+  }
+};
+
+// Issuer candidates whose name chains to `child`'s issuer, best first: a key identifier match,
+// then certificates valid at `now`, then where they come from (stored, keystore, --trust).
+std::vector<CertPtr> issuers_by_name(const Certificate& child, const Sources& sources,
+                                     std::int64_t now) {
+  std::vector<CertPtr> out;
+  std::unordered_set<std::string> seen;
+  auto take = [&](const CertPtr& c) {
+    if (seen.insert(c->sha256).second) out.push_back(c);
+  };
+  for (const CertPtr& c : *sources.stored) {
+    if (java_x500_equal(c->subject_der, child.issuer_der)) take(c);
+  }
+  for (const CertPtr& c : sources.keystore->with_subject(child.issuer_der)) take(c);
+  for (const CertPtr& c : sources.trust->with_subject(child.issuer_der)) take(c);
+  auto rank = [&](const CertPtr& c) {
+    int r = 0;
+    if (child.authority_key_id.empty() || c->subject_key_id != child.authority_key_id) r += 2;
+    if (now < c->not_before || now > c->not_after) r += 1;
+    return r;
+  };
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const CertPtr& a, const CertPtr& b) { return rank(a) < rank(b); });
+  return out;
+}
+
+// Depth-first search to a self-signed root, preferring a trusted one. Remembers the longest
+// dead end so a broken chain can be shown up to where it breaks.
+class PathSearch {
+ public:
+  PathSearch(const Sources& sources, const std::unordered_set<std::string>& trusted_roots,
+             std::int64_t now)
+      : sources_(sources), trusted_roots_(trusted_roots), now_(now) {}
+
+  void run(const CertPtr& leaf) {
+    std::vector<CertPtr> path{leaf};
+    search(path);
+  }
+
+  // The path to report: to a trusted root, else to any root, else the longest partial path.
+  const std::vector<CertPtr>& best() const {
+    if (!trusted_.empty()) return trusted_;
+    if (!untrusted_.empty()) return untrusted_;
+    return longest_;
+  }
+  // A name-matching issuer whose signature does not verify, at the end of best() when broken.
+  CertPtr wrong_signer() const { return trusted_.empty() && untrusted_.empty() ? bad_sig_ : nullptr; }
+
+ private:
+  bool search(std::vector<CertPtr>& path) {
+    const Certificate& current = *path.back();
+    if (is_root(current)) {
+      bool trusted = trusted_roots_.count(current.sha256) != 0;
+      if (trusted) {
+        trusted_ = path;
+        return true;
+      }
+      if (untrusted_.empty()) untrusted_ = path;
+      return false;
+    }
+    if (path.size() > longest_.size()) {
+      longest_ = path;
+      bad_sig_ = nullptr;
+    }
+    if (path.size() >= kMaxDepth) return false;
+    for (const CertPtr& cand : issuers_by_name(current, sources_, now_)) {
+      if (++steps_ > kMaxStepsPerEntry) return false;
+      bool loop = std::any_of(path.begin(), path.end(),
+                              [&](const CertPtr& p) { return p->sha256 == cand->sha256; });
+      if (loop) continue;
+      if (!signature_valid(current, *cand)) {
+        if (path.size() == longest_.size() && !bad_sig_) bad_sig_ = cand;
+        continue;
+      }
+      path.push_back(cand);
+      bool done = search(path);
+      path.pop_back();
+      if (done) return true;
+    }
+    return false;
+  }
+
+  const Sources& sources_;
+  const std::unordered_set<std::string>& trusted_roots_;
+  std::int64_t now_;
+  int steps_ = 0;
+  std::vector<CertPtr> trusted_, untrusted_, longest_;
+  CertPtr bad_sig_;
+};
+
+Finding entry_finding(const std::string& alias, const char* code, Severity severity,
+                      std::string message, std::string remedy) {
+  Finding f;
+  f.code = code;
+  f.severity = severity;
+  f.alias = alias;
+  f.message = std::move(message);
+  f.remedy = std::move(remedy);
+  return f;
+}
+
+// "--trust certs/ca.pem" -> "certs/ca.pem"; other origins (keystore entries) -> the keystore.
+std::string source_argument(const std::string& origin) {
+  const std::string prefix = "--trust ";
+  if (origin.rfind(prefix, 0) != 0) return "KEYSTORE";
+  std::string path = origin.substr(prefix.size());
+  std::size_t entry = path.find(" entry '");
+  return entry == std::string::npos ? path : path.substr(0, entry);
+}
+
+void add_issuer_details(Finding& f, const Certificate& child) {
+  f.details.emplace_back("issuer", child.issuer);
+  if (!child.authority_key_id.empty()) {
+    f.details.emplace_back("authority_key_id", to_hex(child.authority_key_id));
+  }
+  if (!child.ca_issuers.empty()) f.details.emplace_back("ca_issuers", child.ca_issuers[0]);
+}
+
+void check_stored_links(EntryChainReport& r) {
+  r.ordered = true;
+  r.signatures_ok = true;
+  for (std::size_t i = 0; i + 1 < r.stored.size(); ++i) {
+    const Certificate& child = *r.stored[i];
+    const Certificate& next = *r.stored[i + 1];
+    if (!java_x500_equal(child.issuer_der, next.subject_der) || child.self_issued()) {
+      r.ordered = false;
+      continue;
+    }
+    if (signature_valid(child, next)) continue;
+    r.signatures_ok = false;
+    Finding f = entry_finding(
+        r.alias, "CHAIN_SIGNATURE_INVALID", Severity::kError,
+        "the stored chain names " + next.subject + " as the issuer of " + child.subject +
+            ", but its key does not verify the signature (a different CA with the same name, or a "
+            "corrupted certificate)",
+        "replace the chain with the one the CA issued: ksdoctor repair KEYSTORE --from "
+        "CA-BUNDLE.pem --in-place");
+    f.details = {{"subject", child.subject}, {"issuer_sha256", next.sha256}};
+    r.findings.push_back(std::move(f));
+  }
+  if (!r.ordered) {
+    r.findings.push_back(entry_finding(
+        r.alias, "CHAIN_OUT_OF_ORDER", Severity::kWarning,
+        "the stored chain is not in issuer order (each certificate followed by its issuer); "
+        "Java sends it as stored and strict peers reject it",
+        "ksdoctor repair KEYSTORE --in-place reorders it (keytool -importcert of the full chain "
+        "as a certificate reply does too)"));
+  }
+}
+
+void check_path(EntryChainReport& r, const Sources& sources, CertPtr wrong_signer,
+                const KeystoreVerifyOptions& options) {
+  const Certificate& leaf = *r.stored[0];
+  const Certificate& end = *r.path.back().cert;
+  if (!r.reaches_root) {
+    if (wrong_signer) {
+      Finding f = entry_finding(
+          r.alias, "CHAIN_SIGNATURE_INVALID", Severity::kError,
+          "no certificate named " + end.issuer + " verifies the signature of " + end.subject +
+              " (" + sources.origin_of(*wrong_signer) +
+              " has the name but another key): the real issuing CA is missing",
+          "obtain the CA certificate that signed it, then: ksdoctor repair KEYSTORE --from FILE");
+      add_issuer_details(f, end);
+      r.findings.push_back(std::move(f));
+      return;
+    }
+    Finding f = entry_finding(
+        r.alias, "MISSING_INTERMEDIATE", Severity::kError,
+        "no certificate for " + end.issuer + " (the issuer of " + end.subject +
+            ") is in the stored chain, the keystore or the --trust sources: the chain stops "
+            "short of a root and peers will fail with \"PKIX path building failed\"",
+        end.ca_issuers.empty()
+            ? "get the CA certificate " + end.issuer +
+                  " from the CA, then: ksdoctor repair KEYSTORE --from FILE --in-place"
+            : "download it from " + end.ca_issuers[0] +
+                  ", then: ksdoctor repair KEYSTORE --from FILE --in-place");
+    add_issuer_details(f, end);
+    r.findings.push_back(std::move(f));
+    return;
+  }
+  // A path exists. What the stored chain lacks is what the server fails to send.
+  for (std::size_t i = 1; i < r.path.size(); ++i) {
+    const PathLink& link = r.path[i];
+    bool root = i + 1 == r.path.size();
+    if (root || link.origin == kStoredOrigin) continue;
+    Finding f = entry_finding(
+        r.alias, "MISSING_INTERMEDIATE", Severity::kError,
+        "the stored chain lacks " + link.cert->subject + " (found in " + link.origin +
+            "): Java sends only the stored chain, so peers that do not hold this intermediate "
+            "fail with \"PKIX path building failed\"",
+        "ksdoctor repair KEYSTORE --from " + source_argument(link.origin) +
+            " --in-place adds it to the entry's chain");
+    add_issuer_details(f, *r.path[i - 1].cert);
+    f.details.emplace_back("found_in", link.origin);
+    f.details.emplace_back("sha256", link.cert->sha256);
+    r.findings.push_back(std::move(f));
+  }
+  const Certificate& root = end;
+  if (!r.root_trusted) {
+    bool self_signed_leaf = r.path.size() == 1;
+    Finding f = entry_finding(
+        r.alias, "UNTRUSTED_ROOT", Severity::kWarning,
+        self_signed_leaf
+            ? leaf.subject + " is self-signed: every peer must import it explicitly"
+            : "the chain ends at " + root.subject +
+                  ", which is neither a trusted entry of this keystore nor in a --trust source: "
+                  "peers must have imported it",
+        self_signed_leaf ? "use a certificate issued by a CA the peers trust"
+                         : "check that the peers trust this root (pass --trust system or the "
+                           "peers' truststore to confirm)");
+    f.details = {{"subject", root.subject}, {"sha256", root.sha256}};
+    r.findings.push_back(std::move(f));
+  }
+  if (r.path.size() == 1) return;
+  std::vector<CertPtr> below_root;
+  for (std::size_t i = 0; i + 1 < r.path.size(); ++i) below_root.push_back(r.path[i].cert);
+  for (const CertPtr& cert : below_root) {
+    if (options.now >= cert->not_before && options.now <= cert->not_after) continue;
+    Finding f = entry_finding(r.alias, "CERT_EXPIRED", Severity::kError,
+                              cert->subject + " on the path is " +
+                                  (options.now < cert->not_before ? "not yet valid" : "expired") +
+                                  ": Java fails with \"validity check failed\"",
+                              "renew it and repair the chain with the renewed certificate");
+    f.details = {{"subject", cert->subject}, {"sha256", cert->sha256}};
+    r.findings.push_back(std::move(f));
+  }
+  std::optional<std::string> why = pkix::validate(below_root, root, options.now);
+  if (!why) why = pkix::anchor_problem(root);
+  if (!why && options.tls_server) why = pkix::tls_server_leaf_problem(leaf);
+  if (!why) return;
+  r.java_problem = *why;
+  Finding f = pkix::explain(*why);
+  if (f.code == "CERT_EXPIRED") return;  // already named per certificate
+  f.alias = r.alias;
+  f.message = "peers running Java refuse this chain: " + *why;
+  r.findings.push_back(std::move(f));
+}
+
+EntryChainReport verify_entry(const Entry& entry, const CertPool& keystore_pool,
+                              const CertPool& trust,
+                              const std::unordered_set<std::string>& trusted_roots,
+                              const KeystoreVerifyOptions& options) {
+  EntryChainReport r;
+  r.alias = entry.alias;
+  r.stored = entry.chain;
+  Sources sources{&r.stored, &keystore_pool, &trust};
+  check_stored_links(r);
+
+  PathSearch search(sources, trusted_roots, options.now);
+  search.run(r.stored[0]);
+  const std::vector<CertPtr>& best = search.best();
+  r.reaches_root = is_root(*best.back());
+  r.root_trusted = r.reaches_root && trusted_roots.count(best.back()->sha256) != 0;
+  for (std::size_t i = 0; i < best.size(); ++i) {
+    PathLink link;
+    link.cert = best[i];
+    link.origin = i == 0 ? kStoredOrigin : sources.origin_of(*best[i]);
+    link.self_signed = i + 1 == best.size() && r.reaches_root;
+    if (i + 1 < best.size()) {
+      link.issuer_found = link.name_chains = link.signature_ok = true;
+    } else if (link.self_signed) {
+      link.issuer_found = link.name_chains = link.signature_ok = true;
+    }
+    r.path.push_back(std::move(link));
+  }
+  if (CertPtr wrong = search.wrong_signer()) {
+    // Shown as the link that fails: the name chains, the signature does not.
+    PathLink& last = r.path.back();
+    last.issuer_found = last.name_chains = true;
+    last.signature_ok = false;
+    PathLink bad;
+    bad.cert = wrong;
+    bad.origin = sources.origin_of(*wrong);
+    check_path(r, sources, wrong, options);
+    r.path.push_back(std::move(bad));
+  } else {
+    check_path(r, sources, nullptr, options);
+  }
+  std::size_t non_root = r.path.size() - (r.reaches_root && r.path.size() > 1 ? 1 : 0);
+  r.complete = r.reaches_root;
+  for (std::size_t i = 0; i < non_root && i < r.path.size(); ++i) {
+    if (r.path[i].origin != kStoredOrigin) r.complete = false;
+  }
+  return r;
+}
+
+}  // namespace
+
+KeystoreVerifyReport verify_keystore(const Keystore& store, const CertPool& trust,
+                                     const KeystoreVerifyOptions& options) {
+  CertPool keystore_pool;
+  std::unordered_set<std::string> trusted_roots;
+  for (const Entry& e : store.entries) {
+    if (!store.lookupable(e)) continue;
+    for (const CertPtr& c : e.chain) keystore_pool.add(c, "keystore entry '" + e.alias + "'");
+    if (e.kind == EntryKind::kTrustedCert && !e.chain.empty()) {
+      trusted_roots.insert(e.chain[0]->sha256);
+    }
+  }
+  for (const CertPtr& c : trust.all()) trusted_roots.insert(c->sha256);
+
+  KeystoreVerifyReport report;
+  for (const Entry& e : store.entries) {
+    if (e.kind != EntryKind::kPrivateKey || e.chain.empty() || !store.lookupable(e)) continue;
+    report.entries.push_back(verify_entry(e, keystore_pool, trust, trusted_roots, options));
+    for (const Finding& f : report.entries.back().findings) report.findings.push_back(f);
+  }
+  return report;
+}
+
+}  // namespace ksdoctor
