@@ -1,5 +1,7 @@
 #include "java_x500.hpp"
 
+#include <unordered_map>
+
 #include <algorithm>
 #include <vector>
 
@@ -98,9 +100,29 @@ std::u16string java_x500_canonical(ByteView name_der) {
   }
 }
 
+namespace {
+
+// Path building compares the same few issuer names against thousands of certificates; each
+// thread remembers the canonical forms it computed (bounded, so a hostile pool cannot grow it).
+const std::u16string& canonical_memo(ByteView name_der) {
+  thread_local std::unordered_map<std::string, std::u16string> memo;
+  std::string key(reinterpret_cast<const char*>(name_der.data()), name_der.size());
+  auto it = memo.find(key);
+  if (it != memo.end()) return it->second;
+  if (memo.size() > 50000) memo.clear();
+  return memo.emplace(std::move(key), java_x500_canonical(name_der)).first->second;
+}
+
+}  // namespace
+
 bool java_x500_equal(ByteView a, ByteView b) {
   if (std::equal(a.begin(), a.end(), b.begin(), b.end())) return true;
-  return java_x500_canonical(a) == java_x500_canonical(b);
+  std::u16string first = canonical_memo(a);
+  return first == canonical_memo(b);
+}
+
+const std::u16string& java_x500_canonical_cached(ByteView name_der) {
+  return canonical_memo(name_der);
 }
 
 }  // namespace ksdoctor

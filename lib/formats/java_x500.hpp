@@ -14,6 +14,9 @@ namespace ksdoctor {
 // applied). A malformed name canonicalises to its hex encoding.
 std::u16string java_x500_canonical(ByteView name_der);
 
+// java_x500_canonical, remembered per thread (valid until the next call on this thread).
+const std::u16string& java_x500_canonical_cached(ByteView name_der);
+
 // Equality with the DER fast path.
 bool java_x500_equal(ByteView a, ByteView b);
 

@@ -9,6 +9,7 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 
 #include "dn.hpp"
 #include "ksdoctor/der.hpp"
@@ -386,7 +388,7 @@ CertPtr parse_certificate(Bytes der_bytes) {
   return parse_prepared(std::move(der_bytes), prepared, false);
 }
 
-std::vector<CertPtr> parse_certificates(std::span<const ByteView> ders) {
+static std::vector<CertPtr> parse_distinct_certificates(std::span<const ByteView> ders) {
   std::vector<CertPtr> certs;
   certs.reserve(ders.size());
   if (ders.size() < kThreadedBatch) {
@@ -434,6 +436,43 @@ std::vector<CertPtr> parse_certificates(std::span<const ByteView> ders) {
     certs.push_back(
         parse_prepared(Bytes(ders[i].begin(), ders[i].end()), done ? prepared[i] : own, done));
   }
+  return certs;
+}
+
+// Keystores of key entries repeat the same intermediates and root in every chain: each distinct
+// DER is parsed once and its Certificate shared. The key is the length and the signature's last
+// bytes (unique per certificate in practice); equal keys are compared in full.
+std::vector<CertPtr> parse_certificates(std::span<const ByteView> ders) {
+  auto key_of = [](ByteView der) {
+    std::size_t tail = std::min<std::size_t>(der.size(), 24);
+    std::string key(reinterpret_cast<const char*>(der.data() + der.size() - tail), tail);
+    return std::to_string(der.size()) + ":" + key;
+  };
+  std::unordered_map<std::string, std::vector<std::size_t>> first_of;
+  std::vector<std::size_t> unique_index(ders.size());
+  std::vector<ByteView> distinct;
+  first_of.reserve(ders.size());
+  for (std::size_t i = 0; i < ders.size(); ++i) {
+    std::vector<std::size_t>& same_key = first_of[key_of(ders[i])];
+    std::optional<std::size_t> match;
+    for (std::size_t d : same_key) {
+      if (std::equal(ders[i].begin(), ders[i].end(), distinct[d].begin(), distinct[d].end())) {
+        match = d;
+        break;
+      }
+    }
+    if (!match) {
+      match = distinct.size();
+      same_key.push_back(*match);
+      distinct.push_back(ders[i]);
+    }
+    unique_index[i] = *match;
+  }
+  if (distinct.size() == ders.size()) return parse_distinct_certificates(ders);
+  std::vector<CertPtr> parsed = parse_distinct_certificates(distinct);
+  std::vector<CertPtr> certs;
+  certs.reserve(ders.size());
+  for (std::size_t i = 0; i < ders.size(); ++i) certs.push_back(parsed[unique_index[i]]);
   return certs;
 }
 

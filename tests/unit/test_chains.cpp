@@ -263,3 +263,17 @@ TEST_CASE("200 same-name CAs and a cross-sign cycle finish in bounded time") {
   INFO(v.java_message);
   CHECK(v.trusted);
 }
+
+TEST_CASE("an expired root is a warning: Java ignores a trust anchor's dates") {
+  testpki::Spec old;
+  old.not_before = kNow - 3 * kYear;
+  old.not_after = kNow - kYear;
+  auto old_root = testpki::root("Expired Root", old);
+  auto leaf = testpki::issue("r.example.test", &old_root, testpki::leaf_spec());
+  auto r = run({testpki::key_entry("smtp", {leaf.cert, old_root.cert}),
+                testpki::trusted_entry("root", old_root.cert)});
+  const Finding& f = first(r, "CERT_EXPIRED");
+  CHECK(f.severity == Severity::kWarning);
+  CHECK(r.entries[0].java_problem.empty());
+  CHECK_FALSE(has_errors(r.findings));
+}
