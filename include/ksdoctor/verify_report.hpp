@@ -1,8 +1,10 @@
 // Rendering `verify` results: the keystore's chains (without --peer) and a peer verdict.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ksdoctor/chains.hpp"
@@ -13,6 +15,12 @@ namespace ksdoctor::report {
 nlohmann::ordered_json keystore_verify_json(const std::string& file,
                                             const KeystoreVerifyReport& report,
                                             const std::vector<Finding>& extra_findings);
+// Hands `sink` exactly what keystore_verify_json(file, report, extra_findings).dump(2) is, in
+// pieces, without building the document tree (for a 5 000-entry store the tree, ~35 000
+// certificate objects, costs hundreds of MB).
+void write_keystore_verify_json(const std::string& file, const KeystoreVerifyReport& report,
+                                const std::vector<Finding>& extra_findings,
+                                const std::function<void(std::string_view)>& sink);
 // Each entry's path as a tree with ✔/✘ per link, then the findings.
 std::string keystore_verify_text(const std::string& file, const KeystoreVerifyReport& report,
                                  const std::vector<Finding>& extra_findings);

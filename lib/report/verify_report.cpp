@@ -1,5 +1,7 @@
 #include "ksdoctor/verify_report.hpp"
 
+#include "append.hpp"
+#include "json_writer.hpp"
 #include "ksdoctor/report.hpp"
 #include "ksdoctor/timeutil.hpp"
 
@@ -33,7 +35,81 @@ std::string link_note(const PathLink& link, const Certificate& cert) {
   return "signed by the next";
 }
 
-std::string expiry(const Certificate& c) { return "valid until " + format_rfc3339(c.not_after); }
+// Mirrors keystore_verify_json(); calls `flush` after each entry and finding.
+template <class Flush>
+void write_keystore_verify(detail::JsonWriter& w, const std::string& file,
+                           const KeystoreVerifyReport& report,
+                           const std::vector<Finding>& extra_findings, Flush flush) {
+  w.open('{');
+  w.key("file");
+  w.string(file);
+  w.key("entries");
+  w.open('[');
+  for (const EntryChainReport& e : report.entries) {
+    w.element();
+    w.open('{');
+    w.key("alias");
+    w.string(e.alias);
+    w.key("complete");
+    w.boolean(e.complete);
+    w.key("ordered");
+    w.boolean(e.ordered);
+    w.key("signatures_ok");
+    w.boolean(e.signatures_ok);
+    w.key("reaches_root");
+    w.boolean(e.reaches_root);
+    w.key("root_trusted");
+    w.boolean(e.root_trusted);
+    w.key("java_problem");
+    if (e.java_problem.empty()) {
+      w.null();
+    } else {
+      w.string(e.java_problem);
+    }
+    w.key("stored_chain");
+    w.open('[');
+    for (const CertPtr& c : e.stored) {
+      w.element();
+      detail::write_certificate(w, *c);
+    }
+    w.close(']');
+    w.key("path");
+    w.open('[');
+    for (const PathLink& link : e.path) {
+      w.element();
+      w.open('{');
+      w.key("certificate");
+      detail::write_certificate(w, *link.cert);
+      w.key("origin");
+      w.string(link.origin);
+      w.key("issuer_found");
+      w.boolean(link.issuer_found);
+      w.key("name_chains");
+      w.boolean(link.name_chains);
+      w.key("signature_ok");
+      w.boolean(link.signature_ok);
+      w.key("root");
+      w.boolean(link.self_signed);
+      w.close('}');
+    }
+    w.close(']');
+    w.close('}');
+    flush();
+  }
+  w.close(']');
+  w.key("findings");
+  w.open('[');
+  for (const std::vector<Finding>* findings : {&report.findings, &extra_findings}) {
+    for (const Finding& f : *findings) {
+      w.element();
+      detail::write_finding(w, f);
+      flush();
+    }
+  }
+  w.close(']');
+  w.close('}');
+  flush();
+}
 
 }  // namespace
 
@@ -73,34 +149,72 @@ Json keystore_verify_json(const std::string& file, const KeystoreVerifyReport& r
   return j;
 }
 
+void write_keystore_verify_json(const std::string& file, const KeystoreVerifyReport& report,
+                                const std::vector<Finding>& extra_findings,
+                                const std::function<void(std::string_view)>& sink) {
+  detail::write_streamed(
+      [&](detail::JsonWriter& w, auto flush) {
+        write_keystore_verify(w, file, report, extra_findings, flush);
+      },
+      [&] { return keystore_verify_json(file, report, extra_findings); }, sink,
+      "write_keystore_verify_json differs from keystore_verify_json().dump(2)");
+}
+
 std::string keystore_verify_text(const std::string& file, const KeystoreVerifyReport& report,
                                  const std::vector<Finding>& extra_findings) {
-  std::string out = file + ": " + std::to_string(report.entries.size()) + " key entr" +
-                    (report.entries.size() == 1 ? "y" : "ies") + "\n";
+  std::string findings = extra_findings.empty()
+                             ? findings_text(report.findings)
+                             : findings_text(joined(report.findings, extra_findings));
+  std::string out;
+  out.reserve(findings.size() + report.entries.size() * 1024 + 256);
+  out += file;
+  out += ": ";
+  out += std::to_string(report.entries.size());
+  out += report.entries.size() == 1 ? " key entry\n" : " key entries\n";
   for (const EntryChainReport& e : report.entries) {
     bool sound = e.complete && e.ordered && e.signatures_ok && e.java_problem.empty();
-    out += "\n[" + e.alias + "] " + (sound ? "✔ " : "✘ ");
+    out += "\n[";
+    out += e.alias;
+    out += sound ? "] ✔ " : "] ✘ ";
     out += e.reaches_root ? (e.complete ? "complete chain" : "chain completed from other sources")
                           : "chain BROKEN";
     out += e.ordered ? ", ordered" : ", OUT OF ORDER";
     if (!e.signatures_ok) out += ", BAD SIGNATURE in stored chain";
-    out += e.root_trusted ? ", root trusted" : (e.reaches_root ? ", root not in a trust source" : "");
-    out += "\n";
-    std::string indent = "    ";
+    if (e.reaches_root) out += e.root_trusted ? ", root trusted" : ", root not in a trust source";
+    out += '\n';
+    std::size_t indent = 4;
     for (std::size_t i = 0; i < e.path.size(); ++i) {
       const PathLink& link = e.path[i];
       const Certificate& c = *link.cert;
-      out += indent + (i ? "└─ " : "") + link_mark(link) + " " + c.subject + "\n";
-      std::string pad = indent + (i ? "   " : "") + "  ";
-      out += pad + link_note(link, c) + "; " + expiry(c) + "; from " + link.origin + "\n";
-      if (i) indent += "   ";
+      out.append(indent, ' ');
+      if (i) out += "└─ ";
+      out += link_mark(link);
+      out += ' ';
+      out += c.subject;
+      out += '\n';
+      out.append(indent + (i ? 3 : 0) + 2, ' ');
+      out += link_note(link, c);
+      out += "; valid until ";
+      append::date(out, c.not_after);
+      out += "; from ";
+      out += link.origin;
+      out += '\n';
+      if (i) indent += 3;
     }
     if (!e.path.empty() && !e.path.back().issuer_found) {
-      out += indent + "└─ ✘ missing: " + e.path.back().cert->issuer + "\n";
+      out.append(indent, ' ');
+      out += "└─ ✘ missing: ";
+      out += e.path.back().cert->issuer;
+      out += '\n';
     }
-    if (!e.java_problem.empty()) out += "    Java: " + e.java_problem + "\n";
+    if (!e.java_problem.empty()) {
+      out += "    Java: ";
+      out += e.java_problem;
+      out += '\n';
+    }
   }
-  out += "\n" + findings_text(joined(report.findings, extra_findings));
+  out += '\n';
+  out += findings;
   return out;
 }
 
