@@ -8,10 +8,10 @@ DEMO ?= fixtures/demo/prevent.ks
 
 PACKAGES := build-essential cmake pkg-config libssl-dev libbotan-2-dev libcli11-dev doctest-dev \
             nlohmann-json3-dev openjdk-17-jdk-headless openssl libbenchmark-dev clang-14 \
-            libclang-rt-14-dev time hyperfine jq
+            libclang-rt-14-dev time hyperfine jq graphviz
 
 
-.PHONY: deps build run test unit-asan bench fuzz clean format
+.PHONY: deps build run test unit-asan bench bench-verify fuzz clean format
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -42,6 +42,10 @@ test: build
 
 bench: build
 	bench/compare_keytool.sh
+
+# ksdoctor verify over 1 250 / 2 500 / 5 000 key entries and a 10 000-certificate --trust folder.
+bench-verify: build
+	BUILD=$(BUILD) bench/verify_bench.sh
 
 fuzz: deps
 	CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKSDOCTOR_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null

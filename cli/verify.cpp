@@ -1,66 +1,112 @@
-// `ksdoctor verify KEYSTORE --peer CHAIN.pem`: Java's verdict on a peer's certificate chain.
+// `ksdoctor verify KEYSTORE [--peer CHAIN.pem] [--trust SRC]...`: every key entry's chain rebuilt
+// and checked, or Java's verdict on a peer's certificate chain.
 #include <iostream>
 #include <memory>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "ksdoctor/chains.hpp"
+#include "ksdoctor/crosscheck.hpp"
+#include "ksdoctor/dot.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/pem.hpp"
-#include "ksdoctor/report.hpp"
+#include "ksdoctor/sources.hpp"
 #include "ksdoctor/trust.hpp"
+#include "ksdoctor/verify_report.hpp"
 
 namespace ksdoctor::cli {
+namespace {
+
+struct VerifyOptions {
+  CommonOptions common;
+  std::string keystore;
+  std::string peer;
+  std::vector<std::string> trust;
+  bool cross_check = false;
+  bool dot = false;
+};
+
+int verify_peer_chain(const VerifyOptions& o, const Keystore& store, const CertPool& pool,
+                      std::vector<Finding> notes) {
+  std::vector<CertPtr> chain = read_certificates(read_file(o.peer));
+  std::vector<CertPtr> anchors = java_trust_anchors(store);
+  PeerCheckOptions options;
+  options.now = resolve_now(o.common);
+  PeerVerdict v = verify_peer(chain, anchors, pool, options);
+  if (o.cross_check) {
+    CrossCheck check = cross_check_peer(chain, anchors, v.trusted, options.now);
+    if (!check.agrees) notes.push_back(cross_check_finding(check, chain[0]->subject));
+  }
+  if (o.dot) {
+    std::cout << report::peer_dot(chain, v, anchors);
+  } else if (output_format(o.common) == OutputFormat::kJson) {
+    std::cout << report::peer_verify_json(v, notes).dump(2) << "\n";
+  } else {
+    std::cout << report::peer_verify_text(chain, v, notes);
+  }
+  return v.trusted && !has_errors(notes) ? 0 : 1;
+}
+
+int verify_chains(const VerifyOptions& o, const Keystore& store, const CertPool& pool,
+                  std::vector<Finding> notes) {
+  KeystoreVerifyOptions options;
+  options.now = resolve_now(o.common);
+  KeystoreVerifyReport report = verify_keystore(store, pool, options);
+  if (o.cross_check) {
+    for (const EntryChainReport& e : report.entries) {
+      CrossCheck check = cross_check_entry(e, e.reaches_root && e.java_problem.empty(),
+                                           options.now);
+      if (check.agrees) continue;
+      notes.push_back(cross_check_finding(check, e.stored[0]->subject));
+      notes.back().alias = e.alias;
+    }
+  }
+  if (o.dot) {
+    std::cout << report::keystore_chains_dot(report);
+  } else if (output_format(o.common) == OutputFormat::kJson) {
+    report::write_keystore_verify_json(o.keystore, report, notes, [](std::string_view piece) {
+      std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    });
+    std::cout << "\n";
+  } else {
+    std::cout << report::keystore_verify_text(o.keystore, report, notes);
+  }
+  return has_errors(report.findings) || has_errors(notes) ? 1 : 0;
+}
+
+}  // namespace
 
 Runner register_verify(CLI::App& app) {
-  auto opts = std::make_shared<CommonOptions>();
-  auto path = std::make_shared<std::string>();
-  auto peer = std::make_shared<std::string>();
-  auto trust = std::make_shared<std::vector<std::string>>();
-  CLI::App* cmd =
-      app.add_subcommand("verify", "predict Java's verdict on a peer's certificate chain");
-  cmd->add_option("KEYSTORE", *path, "the truststore Java uses (e.g. prevent.ks)")->required();
-  cmd->add_option("--peer", *peer, "the chain the peer presents (PEM/DER, leaf first)")->required();
-  cmd->add_option("--trust", *trust, "PEM/DER files whose CA certificates could be imported");
-  add_format_option(*cmd, *opts);
-  add_type_option(*cmd, *opts);
-  add_password_options(*cmd, *opts);
-  add_time_options(*cmd, *opts);
-  return [opts, path, peer, trust]() {
-    Password storepass = resolve_storepass(*opts, *path);
-    Keystore store = read_keystore(read_file(*path), storepass, forced_type(*opts));
-    std::vector<CertPtr> chain = read_certificates(read_file(*peer));
+  auto o = std::make_shared<VerifyOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "verify", "rebuild every key entry's chain, or predict Java's verdict on a peer's chain");
+  cmd->add_option("KEYSTORE", o->keystore, "the keystore Java uses (e.g. prevent.ks)")->required();
+  cmd->add_option("--peer", o->peer,
+                  "the chain a peer presents (PEM/DER, leaf first): say whether Java trusts it");
+  cmd->add_option("--trust", o->trust,
+                  "more certificates: a PEM/DER file, a folder, a keystore, or 'system'");
+  cmd->add_flag("--cross-check", o->cross_check,
+                "also validate with Botan (like OpenSSL-based MTAs) and report disagreements");
+  cmd->add_option("--format", o->common.format, "output format")
+      ->check(CLI::IsMember({"text", "json", "dot"}))
+      ->capture_default_str();
+  add_type_option(*cmd, o->common);
+  add_password_options(*cmd, o->common);
+  add_time_options(*cmd, o->common);
+  return [o]() {
+    o->dot = o->common.format == "dot";
+    Password storepass = resolve_storepass(o->common, o->keystore);
+    Keystore store = read_keystore(read_file(o->keystore), storepass, forced_type(o->common));
     CertPool pool;
-    for (const std::string& src : *trust) {
-      for (CertPtr& c : read_certificates(read_file(src))) pool.add(std::move(c));
+    std::vector<Finding> notes;
+    for (const std::string& src : o->trust) {
+      TrustSourceResult loaded = load_trust_source(src, storepass);
+      for (SourcedCertificate& c : loaded.certificates) pool.add(std::move(c.cert), c.origin);
+      for (Finding& f : loaded.warnings) notes.push_back(std::move(f));
     }
-    PeerCheckOptions options;
-    options.now = resolve_now(*opts);
-    PeerVerdict v = verify_peer(chain, java_trust_anchors(store), pool, options);
-    if (output_format(*opts) == OutputFormat::kJson) {
-      nlohmann::ordered_json j;
-      j["verdict"] = v.trusted ? "trusted" : "untrusted";
-      j["java_message"] = v.java_message;
-      nlohmann::ordered_json path_json = nlohmann::ordered_json::array();
-      for (const CertPtr& c : v.path) path_json.push_back(report::certificate_json(*c));
-      j["path"] = path_json;
-      nlohmann::ordered_json findings = nlohmann::ordered_json::array();
-      for (const Finding& f : v.findings) findings.push_back(report::finding_json(f));
-      j["findings"] = findings;
-      std::cout << j.dump(2) << "\n";
-    } else {
-      std::cout << "peer " << chain[0]->subject << "\n";
-      std::cout << (v.trusted ? "✔ trusted by Java" : "✘ Java rejects it: " + v.java_message)
-                << "\n";
-      std::string indent = "  ";
-      for (std::size_t i = 0; i < v.path.size(); ++i) {
-        std::cout << indent << (i ? "└─ " : "") << v.path[i]->subject
-                  << (i + 1 == v.path.size() ? "  (trust anchor)" : "") << "\n";
-        if (i) indent += "   ";
-      }
-      std::cout << "\n" << report::findings_text(v.findings);
-    }
-    return v.trusted ? 0 : 1;
+    return o->peer.empty() ? verify_chains(*o, store, pool, std::move(notes))
+                           : verify_peer_chain(*o, store, pool, std::move(notes));
   };
 }
 

@@ -139,3 +139,52 @@ TEST_CASE("inspect --format json carries the documented fields") {
     }
   }
 }
+
+TEST_CASE("verify KEYSTORE: the demo's leaf-only entry names its missing intermediate") {
+  std::string ks = fixture_path("demo/prevent.ks");
+  Run broken = run("verify " + ks + " --format json" + kAt, "KSDOCTOR_STOREPASS=changeit");
+  CHECK(broken.status == 1);
+  auto j = nlohmann::json::parse(broken.out);
+  REQUIRE(j["entries"].size() == 1);
+  CHECK(j["entries"][0]["alias"] == "smtp");
+  CHECK(j["entries"][0]["reaches_root"] == false);
+  CHECK(j["findings"][0]["code"] == "MISSING_INTERMEDIATE");
+  CHECK(j["findings"][0]["issuer"] == "CN=Example Issuing CA 1,O=Example Corp,C=US");
+  CHECK(j["findings"][0]["ca_issuers"] == "http://pki.example.com/intermediate.crt");
+
+  // With the intermediate in a --trust folder the path reaches the keystore's root, and the
+  // finding says which source holds the certificate the stored chain lacks.
+  Run found = run("verify " + ks + " --format json --trust " + fixture_path("pki") + kAt,
+                  "KSDOCTOR_STOREPASS=changeit");
+  CHECK(found.status == 1);
+  j = nlohmann::json::parse(found.out);
+  CHECK(j["entries"][0]["reaches_root"] == true);
+  CHECK(j["entries"][0]["root_trusted"] == true);
+  CHECK(j["entries"][0]["complete"] == false);
+  CHECK(j["findings"][0]["code"] == "MISSING_INTERMEDIATE");
+  CHECK(std::string(j["findings"][0]["found_in"]).rfind("--trust ", 0) == 0);
+
+  Run text = run("verify " + ks + " --trust " + fixture_path("pki/intermediate-ca.crt.pem") + kAt,
+                 "KSDOCTOR_STOREPASS=changeit");
+  CHECK(text.out.find("└─ ✔ CN=Example Issuing CA 1") != std::string::npos);
+  Run dot = run("verify " + ks + " --format dot" + kAt, "KSDOCTOR_STOREPASS=changeit");
+  CHECK(dot.out.rfind("digraph", 0) == 0);
+  CHECK(dot.out.find("missing: CN=Example Issuing CA 1") != std::string::npos);
+}
+
+TEST_CASE("verify KEYSTORE: a full chain to a trusted root exits 0") {
+  std::string ks = fixture_path("jks/server-fullchain.jks");
+  Run ok = run("verify " + ks + " --cross-check --trust " + fixture_path("pki/root-ca.crt.pem") +
+                   kAt,
+               "KSDOCTOR_STOREPASS=changeit");
+  CHECK(ok.status == 0);
+  CHECK(ok.out.find("✔ complete chain, ordered, root trusted") != std::string::npos);
+}
+
+TEST_CASE("verify: a --trust source that does not exist is exit 2 with one line") {
+  Run r = run("verify " + fixture_path("demo/prevent.ks") + " --trust /nonexistent/ca.pem",
+              "KSDOCTOR_STOREPASS=changeit");
+  CHECK(r.status == 2);
+  CHECK(lines(r.err) == 1);
+  CHECK(r.out.empty());
+}
