@@ -121,7 +121,7 @@ Runner register_verify(CLI::App& app) {
     if (!o->trust.empty()) trust_pool = std::async(std::launch::async, load_pool);
     Keystore store;
     try {
-      store = read_keystore(read_file(o->keystore), storepass, forced_type(o->common));
+      store = read_keystore(FileBuffer::read(o->keystore), storepass, forced_type(o->common));
     } catch (...) {
       if (trust_pool.valid()) trust_pool.wait();
       throw;
