@@ -42,7 +42,73 @@ Bytes base64_decode(std::string_view text) {
   return out;
 }
 
+// Base64 of a PEM body as tools write it: full lines ended by LF or CRLF, '=' only at the end.
+// False for anything else.
+bool decode_canonical_base64(std::string_view body, Bytes& out) {
+  out.resize(body.size() / 4 * 3 + 3);
+  std::size_t size = 0;
+  std::uint32_t acc = 0;
+  int count = 0;
+  std::size_t i = 0;
+  for (; i < body.size(); ++i) {
+    const auto c = static_cast<unsigned char>(body[i]);
+    const std::int8_t v = kBase64[c];
+    if (v >= 0) {
+      acc = (acc << 6) | static_cast<std::uint32_t>(v);
+      if (++count == 4) {
+        out[size] = static_cast<std::uint8_t>(acc >> 16);
+        out[size + 1] = static_cast<std::uint8_t>(acc >> 8);
+        out[size + 2] = static_cast<std::uint8_t>(acc);
+        size += 3;
+        count = 0;
+        acc = 0;
+      }
+    } else if (c != '\n' && c != '\r') {
+      break;
+    }
+  }
+  int padding = 0;
+  for (; i < body.size(); ++i) {
+    const char c = body[i];
+    if (c == '=' && padding < 2) {
+      ++padding;
+    } else if (c != '\n' && c != '\r') {
+      return false;
+    }
+  }
+  if (count == 3 && padding <= 1) {
+    out[size] = static_cast<std::uint8_t>(acc >> 10);
+    out[size + 1] = static_cast<std::uint8_t>(acc >> 2);
+    size += 2;
+  } else if (count == 2 && padding != 1) {
+    out[size] = static_cast<std::uint8_t>(acc >> 4);
+    size += 1;
+  } else if (count != 0 || padding != 0) {
+    return false;
+  }
+  out.resize(size);
+  return true;
+}
+
 }  // namespace
+
+bool canonical_certificate_blocks(std::string_view text, std::vector<Bytes>& blocks) {
+  static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  blocks.clear();
+  for (std::size_t pos = text.find(kBegin); pos != std::string_view::npos;
+       pos = text.find(kBegin, pos)) {
+    const std::size_t body = pos + kBegin.size();
+    const std::size_t stop = text.find(kEnd, body);
+    if (stop == std::string_view::npos) return false;
+    if (!decode_canonical_base64(text.substr(body, stop - body), blocks.emplace_back())) {
+      return false;
+    }
+    pos = stop + kEnd.size();
+  }
+  return true;
+}
+
 
 std::vector<Bytes> pem_blocks(std::string_view text, std::string_view label) {
   std::vector<Bytes> blocks;
@@ -73,7 +139,10 @@ std::vector<CertPtr> read_certificates(ByteView file_bytes) {
   std::vector<CertPtr> certs;
   if (text.find("-----BEGIN ") != std::string_view::npos) {
     for (const char* label : {"CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE"}) {
-      for (Bytes& der : pem_blocks(text, label)) {
+      std::vector<Bytes> blocks;
+      bool plain = label == std::string_view("CERTIFICATE");
+      if (!plain || !canonical_certificate_blocks(text, blocks)) blocks = pem_blocks(text, label);
+      for (Bytes& der : blocks) {
         if (std::string_view(label) == "TRUSTED CERTIFICATE") {
           // OpenSSL's trusted form appends trust settings after the certificate.
           der::Walker w(der, "trusted certificate");
