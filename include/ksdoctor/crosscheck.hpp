@@ -6,7 +6,9 @@
 // (110 bits: RSA/DSA keys of at least 2048 bits, no SHA-1 signatures below the root — what an
 // OpenSSL 3 peer at its default security level 2 demands, stricter than Java's defaults, which
 // accept 1024-bit RSA and SHA-1 outside public-CA chains), the TLS server usage checks (key usage
-// and extended key usage of the leaf) and no host name check.
+// and extended key usage of the leaf: Botan's TLS_SERVER_AUTH rule, applied by ksdoctor because
+// Botan's C API has no usage parameter) and no host name check. Botan is loaded with dlopen when a
+// cross-check runs, so other commands do not pay for it; without it the check reports why.
 #pragma once
 
 #include <cstddef>

@@ -1,13 +1,14 @@
 // Botan's x509_path_validate as a second opinion next to the Java model. See crosscheck.hpp.
 #include "ksdoctor/crosscheck.hpp"
 
-#include <botan/certstor.h>
-#include <botan/x509cert.h>
-#include <botan/x509path.h>
+#include <botan/ffi.h>
+#include <botan/pkix_enums.h>
+#include <dlfcn.h>
 
-#include <chrono>
+#include <algorithm>
 #include <exception>
-#include <limits>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,19 +17,74 @@ namespace ksdoctor {
 
 namespace {
 
-std::chrono::system_clock::time_point to_time_point(std::int64_t now) {
-  using Clock = std::chrono::system_clock;
-  // Clamp so that seconds → Clock::duration cannot overflow (nanoseconds: years 1678–2262).
-  const auto limit = std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()) -
-                     std::chrono::seconds(1);
-  const std::int64_t hi = static_cast<std::int64_t>(limit.count());
-  if (now > hi) now = hi;
-  if (now < -hi) now = -hi;
-  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(now)));
+// Botan is opened with dlopen, through its C API, only when a cross-check runs: linked in, its
+// shared library and five dependencies would be loaded and relocated by every ksdoctor run, which
+// costs 3 MB and several milliseconds of start-up that `inspect` cannot afford.
+struct BotanApi {
+  int (*load)(botan_x509_cert_t*, const uint8_t[], size_t) = nullptr;
+  int (*destroy)(botan_x509_cert_t) = nullptr;
+  int (*verify)(int*, botan_x509_cert_t, const botan_x509_cert_t*, size_t,
+                const botan_x509_cert_t*, size_t, const char*, size_t, const char*,
+                uint64_t) = nullptr;
+  const char* (*status)(int) = nullptr;
+  std::string error;
+};
+
+const BotanApi& botan() {
+  static const BotanApi api = [] {
+    BotanApi a;
+    void* lib = nullptr;
+    for (const char* name : {"libbotan-2.so.19", "libbotan-2.so"}) {
+      if ((lib = ::dlopen(name, RTLD_NOW | RTLD_LOCAL))) break;
+    }
+    if (!lib) {
+      a.error = "Botan 2 is not installed (libbotan-2.so.19)";
+      return a;
+    }
+    a.load = reinterpret_cast<decltype(a.load)>(::dlsym(lib, "botan_x509_cert_load"));
+    a.destroy = reinterpret_cast<decltype(a.destroy)>(::dlsym(lib, "botan_x509_cert_destroy"));
+    a.verify = reinterpret_cast<decltype(a.verify)>(::dlsym(lib, "botan_x509_cert_verify"));
+    a.status =
+        reinterpret_cast<decltype(a.status)>(::dlsym(lib, "botan_x509_cert_validation_status"));
+    if (!a.load || !a.destroy || !a.verify || !a.status) a.error = "Botan's C API is incomplete";
+    return a;
+  }();
+  return api;
 }
 
-Botan::X509_Certificate to_botan(const Certificate& cert) {
-  return Botan::X509_Certificate(cert.der.data(), cert.der.size());
+// Botan certificate handles, destroyed with the list.
+class Handles {
+ public:
+  explicit Handles(const BotanApi& api) : api_(api) {}
+  ~Handles() {
+    for (botan_x509_cert_t h : handles_) api_.destroy(h);
+  }
+  Handles(const Handles&) = delete;
+  Handles& operator=(const Handles&) = delete;
+  bool add(const Certificate& cert) {
+    botan_x509_cert_t h = nullptr;
+    if (api_.load(&h, cert.der.data(), cert.der.size()) != 0) return false;
+    handles_.push_back(h);
+    return true;
+  }
+  const std::vector<botan_x509_cert_t>& all() const { return handles_; }
+
+ private:
+  const BotanApi& api_;
+  std::vector<botan_x509_cert_t> handles_;
+};
+
+// Botan's Usage_Type::TLS_SERVER_AUTH test, which its C API does not take as a parameter: a key
+// usage allowing a TLS server key (signature, encipherment or agreement) and, when present, an
+// extended key usage including serverAuth.
+bool tls_server_usage(const Certificate& leaf) {
+  if (leaf.key_usage &&
+      !(*leaf.key_usage & (kDigitalSignature | kKeyEncipherment | kKeyAgreement))) {
+    return false;
+  }
+  if (leaf.ext_key_usage.empty()) return true;
+  return std::find(leaf.ext_key_usage.begin(), leaf.ext_key_usage.end(), "1.3.6.1.5.5.7.3.1") !=
+         leaf.ext_key_usage.end();
 }
 
 CrossCheck finish(CrossCheck c) {
@@ -41,24 +97,37 @@ CrossCheck botan_verdict(const std::vector<CertPtr>& end_certs, const std::vecto
   CrossCheck c;
   c.java_ok = java_ok;
   try {
+    const BotanApi& api = botan();
+    if (!api.error.empty()) {
+      c.botan_status = "Botan could not check the chain: " + api.error;
+      return finish(std::move(c));
+    }
     if (end_certs.empty() || !end_certs.front()) {
       c.botan_status = "no certificate to validate";
       return finish(std::move(c));
     }
-    std::vector<Botan::X509_Certificate> chain;
-    chain.reserve(end_certs.size());
+    Handles chain(api), anchors(api);
     for (const CertPtr& cert : end_certs) {
-      if (cert) chain.push_back(to_botan(*cert));
+      if (cert && !chain.add(*cert)) throw std::runtime_error("cannot decode " + cert->subject);
     }
-    Botan::Certificate_Store_In_Memory store;
     for (const CertPtr& cert : trusted) {
-      if (cert) store.add_certificate(to_botan(*cert));
+      if (cert && !anchors.add(*cert)) throw std::runtime_error("cannot decode " + cert->subject);
     }
-    const Botan::Path_Validation_Restrictions restrictions(false, kCrossCheckMinimumStrength);
-    const Botan::Path_Validation_Result result = Botan::x509_path_validate(
-        chain, restrictions, store, "", Botan::Usage_Type::TLS_SERVER_AUTH, to_time_point(now));
-    c.botan_ok = result.successful_validation();
-    c.botan_status = result.result_string();
+    const std::vector<botan_x509_cert_t>& certs = chain.all();
+    int code = 0;
+    // Botan reads 0 as "now": the epoch itself is one second later, which no test depends on.
+    const auto at = static_cast<uint64_t>(std::max<std::int64_t>(now, 1));
+    int rc = api.verify(&code, certs[0], certs.data() + 1, certs.size() - 1,
+                        anchors.all().data(), anchors.all().size(), nullptr,
+                        kCrossCheckMinimumStrength, nullptr, at);
+    if (rc < 0) throw std::runtime_error("botan_x509_cert_verify failed (" + std::to_string(rc) + ")");
+    c.botan_ok = rc == 0;
+    if (c.botan_ok && !tls_server_usage(*end_certs.front())) {
+      c.botan_ok = false;
+      code = static_cast<int>(Botan::Certificate_Status_Code::INVALID_USAGE);
+    }
+    const char* text = api.status(code);
+    c.botan_status = text ? text : "status " + std::to_string(code);
   } catch (const std::exception& e) {
     c.botan_ok = false;
     c.botan_status = std::string("Botan could not check the chain: ") + e.what();
