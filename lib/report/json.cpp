@@ -151,8 +151,10 @@ void write_finding(JsonWriter& w, const Finding& f) {
   members.emplace_back("message", f.message);
   members.emplace_back("remedy", f.remedy);
   for (const auto& [key, value] : f.details) {
-    auto it =
-        std::find_if(members.begin(), members.end(), [&](const auto& m) { return m.first == key; });
+    // clang 14 cannot capture a structured binding: name it.
+    const std::string& name = key;
+    auto it = std::find_if(members.begin(), members.end(),
+                           [&name](const auto& m) { return m.first == name; });
     if (it != members.end()) {
       it->second = value;
     } else {
