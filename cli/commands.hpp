@@ -10,5 +10,6 @@ using Runner = std::function<int()>;
 
 Runner register_inspect(CLI::App& app);
 Runner register_verify(CLI::App& app);
+Runner register_locate(CLI::App& app);
 
 }  // namespace ksdoctor::cli

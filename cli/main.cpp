@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   std::map<std::string, cli::Runner> runners;
   runners["inspect"] = cli::register_inspect(app);
   runners["verify"] = cli::register_verify(app);
+  runners["locate"] = cli::register_locate(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,330 @@
+#include "ksdoctor/layouts.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace ksdoctor {
+namespace {
+
+constexpr std::string_view kVersion = "{version}";
+
+std::vector<WrongPlace> wrong_places_split_tree() {
+  return {
+      {WrongPlace::Base::kProgram, "Protect/keystore",
+       "the keystore folder under the program files: DLP reads the one in the data folder"},
+      {WrongPlace::Base::kProgram, "Protect/config", "the configuration folder"},
+      {WrongPlace::Base::kProgram, "Protect", "the Protect folder of the program files"},
+      {WrongPlace::Base::kProgram, "", "the install folder"},
+      {WrongPlace::Base::kData, "", "the data folder itself, not its keystore subfolder"},
+  };
+}
+
+std::vector<WrongPlace> wrong_places_single_tree() {
+  return {
+      {WrongPlace::Base::kProgram, "Protect/config", "the configuration folder"},
+      {WrongPlace::Base::kProgram, "Protect", "the Protect folder"},
+      {WrongPlace::Base::kProgram, "", "the install folder"},
+  };
+}
+
+struct DirEntry {
+  std::string name;
+  bool is_dir = false;
+};
+
+// Entries of `path` in byte order (following symbolic links for the type); empty when the folder
+// cannot be read.
+std::vector<DirEntry> list_dir(const std::string& path) {
+  std::vector<DirEntry> out;
+  DIR* dir = ::opendir(path.c_str());
+  if (!dir) return out;
+  while (dirent* e = ::readdir(dir)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat st {};
+    bool is_dir = ::stat(paths::join(path, name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    out.push_back({std::move(name), is_dir});
+  }
+  ::closedir(dir);
+  std::sort(out.begin(), out.end(),
+            [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  return out;
+}
+
+bool is_dir(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string with_version(const std::string& pattern, const std::string& version) {
+  std::string out = pattern;
+  auto at = out.find(kVersion);
+  if (at != std::string::npos) out.replace(at, kVersion.size(), version);
+  return out;
+}
+
+Install make_install(const InstallLayout& layout, const std::string& root,
+                     const std::string& program_dir, const std::string& version) {
+  Install in;
+  in.layout = layout;
+  in.version = version;
+  in.root = root;
+  in.program_dir = program_dir;
+  paths::Resolved props =
+      paths::resolve(program_dir, paths::split(layout.properties, false), layout.windows);
+  in.properties_file = props.path;
+  in.properties_exists = props.exists;
+  // The data folder carries the version exactly as the program folder spells it; on Windows the
+  // resolution ignores case, so a data folder written in other case is still found.
+  paths::Resolved data = paths::resolve(
+      root, paths::split(with_version(layout.data_dir, version), false), layout.windows);
+  in.data_dir = data.path;
+  in.data_dir_exists = data.exists && is_dir(data.path);
+  in.default_keystore_dir =
+      paths::resolve(data.path, paths::split(layout.keystore_dir, false), layout.windows).path;
+  return in;
+}
+
+struct Match {
+  std::string path;
+  std::string version;
+};
+
+// Every folder under `root` that `pattern` names; "{version}" matches any folder.
+std::vector<Match> expand(const std::string& root, const std::string& pattern, bool insensitive) {
+  std::vector<Match> current{{root, ""}};
+  for (const std::string& comp : paths::split(pattern, false)) {
+    std::vector<Match> next;
+    for (const Match& m : current) {
+      if (comp == kVersion) {
+        for (const DirEntry& e : list_dir(m.path)) {
+          if (e.is_dir && e.name[0] != '.') next.push_back({paths::join(m.path, e.name), e.name});
+        }
+        continue;
+      }
+      std::string exact = paths::join(m.path, comp);
+      if (is_dir(exact)) {
+        next.push_back({exact, m.version});
+        continue;
+      }
+      if (!insensitive) continue;
+      // Two names differing only in case cannot both exist on Windows; on a case-sensitive copy
+      // they can, and both are searched.
+      for (const DirEntry& e : list_dir(m.path)) {
+        if (e.is_dir && paths::iequals(e.name, comp)) {
+          next.push_back({paths::join(m.path, e.name), m.version});
+        }
+      }
+    }
+    current = std::move(next);
+    if (current.empty()) break;
+  }
+  return current;
+}
+
+}  // namespace
+
+const std::vector<InstallLayout>& builtin_layouts() {
+  static const std::vector<InstallLayout> layouts = [] {
+    std::vector<InstallLayout> out;
+    InstallLayout win;
+    win.name = "windows";
+    win.windows = true;
+    win.program_dir = "Program Files/Symantec/DataLossPrevention/DetectionServer/{version}";
+    win.properties = "Protect/config/Protect.properties";
+    win.data_dir = "ProgramData/Symantec/DataLossPrevention/DetectionServer/{version}";
+    win.keystore_dir = "keystore";
+    win.wrong_places = wrong_places_split_tree();
+    out.push_back(win);
+
+    InstallLayout linux = win;
+    linux.name = "linux";
+    linux.windows = false;
+    linux.program_dir = "opt/Symantec/DataLossPrevention/DetectionServer/{version}";
+    linux.data_dir = "var/Symantec/DataLossPrevention/DetectionServer/{version}";
+    out.push_back(linux);
+
+    // Before the program/data split, one tree held everything, the keystore folder included.
+    InstallLayout win_old;
+    win_old.name = "windows-legacy";
+    win_old.windows = true;
+    win_old.program_dir = "SymantecDLP";
+    win_old.properties = "Protect/config/Protect.properties";
+    win_old.data_dir = "SymantecDLP";
+    win_old.keystore_dir = "Protect/keystore";
+    win_old.wrong_places = wrong_places_single_tree();
+    out.push_back(win_old);
+
+    InstallLayout linux_old = win_old;
+    linux_old.name = "linux-legacy";
+    linux_old.windows = false;
+    linux_old.program_dir = "opt/SymantecDLP";
+    linux_old.data_dir = "opt/SymantecDLP";
+    out.push_back(linux_old);
+    return out;
+  }();
+  return layouts;
+}
+
+std::vector<Install> find_installs(const std::string& root,
+                                   const std::vector<InstallLayout>& layouts) {
+  std::vector<Install> out;
+  for (const InstallLayout& layout : layouts) {
+    std::vector<Install> found;
+    for (const Match& m : expand(root, layout.program_dir, layout.windows)) {
+      if (!paths::resolve(m.path, paths::split(layout.marker, false), layout.windows).exists) {
+        continue;
+      }
+      found.push_back(make_install(layout, root, m.path, m.version));
+    }
+    std::stable_sort(found.begin(), found.end(), [](const Install& a, const Install& b) {
+      if (a.version != b.version) return paths::version_less(b.version, a.version);
+      return a.program_dir < b.program_dir;
+    });
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+std::optional<Install> install_from_properties(const std::string& file,
+                                               const std::vector<InstallLayout>& layouts) {
+  std::vector<std::string> comps = paths::split(file, false);
+  bool absolute = !file.empty() && file[0] == '/';
+  for (const InstallLayout& layout : layouts) {
+    std::vector<std::string> pattern = paths::split(layout.program_dir, false);
+    std::size_t program_len = pattern.size();
+    for (std::string& c : paths::split(layout.properties, false)) pattern.push_back(std::move(c));
+    if (comps.size() < pattern.size()) continue;
+    std::size_t offset = comps.size() - pattern.size();
+    std::string version;
+    bool match = true;
+    for (std::size_t i = 0; i < pattern.size() && match; ++i) {
+      const std::string& have = comps[offset + i];
+      if (pattern[i] == kVersion) {
+        version = have;
+      } else {
+        match = layout.windows ? paths::iequals(have, pattern[i]) : have == pattern[i];
+      }
+    }
+    if (!match) continue;
+    std::string root = absolute ? "/" : "";
+    for (std::size_t i = 0; i < offset; ++i) root = paths::join(root, comps[i]);
+    if (root.empty()) root = ".";
+    std::string program = root;
+    for (std::size_t i = 0; i < program_len; ++i) program = paths::join(program, comps[offset + i]);
+    if (!exists(program)) continue;
+    Install in = make_install(layout, root, program, version);
+    in.properties_file = file;  // exactly the file the user named
+    in.properties_exists = exists(file);
+    return in;
+  }
+  return std::nullopt;
+}
+
+namespace paths {
+
+std::vector<std::string> split(std::string_view path, bool windows) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty() && cur != ".") out.push_back(cur);
+    cur.clear();
+  };
+  for (char c : path) {
+    if (c == '/' || (windows && c == '\\')) {
+      flush();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  flush();
+  return out;
+}
+
+std::string join(const std::string& base, std::string_view rel) {
+  if (rel.empty()) return base;
+  if (base.empty()) return std::string(rel);
+  std::string out = base;
+  if (out.back() != '/') out.push_back('/');
+  out.append(rel);
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Resolved resolve(const std::string& base, const std::vector<std::string>& components,
+                 bool insensitive) {
+  Resolved r{base, exists(base)};
+  for (const std::string& comp : components) {
+    if (!r.exists) {
+      r.path = join(r.path, comp);
+      continue;
+    }
+    std::string exact = join(r.path, comp);
+    if (exists(exact)) {
+      r.path = exact;
+      continue;
+    }
+    std::optional<std::string> found;
+    if (insensitive) {
+      for (const DirEntry& e : list_dir(r.path)) {
+        if (iequals(e.name, comp)) {
+          found = e.name;
+          break;
+        }
+      }
+    }
+    r.path = join(r.path, found ? *found : comp);
+    r.exists = found.has_value();
+  }
+  return r;
+}
+
+bool version_less(std::string_view a, std::string_view b) {
+  std::size_t i = 0, j = 0;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      std::size_t i0 = i, j0 = j;
+      while (i < a.size() && digit(a[i])) ++i;
+      while (j < b.size() && digit(b[j])) ++j;
+      std::string_view na = a.substr(i0, i - i0), nb = b.substr(j0, j - j0);
+      while (na.size() > 1 && na[0] == '0') na.remove_prefix(1);
+      while (nb.size() > 1 && nb[0] == '0') nb.remove_prefix(1);
+      if (na.size() != nb.size()) return na.size() < nb.size();
+      if (na != nb) return na < nb;
+      continue;
+    }
+    if (a[i] != b[j]) return a[i] < b[j];
+    ++i;
+    ++j;
+  }
+  return a.size() - i < b.size() - j;
+}
+
+}  // namespace paths
+
+}  // namespace ksdoctor
