@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "ksdoctor/atomic_write.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/locate.hpp"
 #include "ksdoctor/timeutil.hpp"
@@ -28,11 +29,6 @@ std::string dirname(const std::string& path) {
   return path.substr(0, slash);
 }
 
-std::string basename(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 std::string sha256_hex(ByteView bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -44,71 +40,16 @@ std::string sha256_hex(ByteView bytes) {
   throw IoError("WRITE_FAILED", "cannot " + what + " " + path + ": " + std::strerror(errno));
 }
 
-// "20260101T120000Z": sortable and valid in file names on every system.
-std::string compact_time(std::int64_t now) {
-  std::string t = format_rfc3339(now);  // 2026-01-01T12:00:00Z
-  std::string out;
-  for (char c : t) {
-    if (c != '-' && c != ':') out.push_back(c);
-  }
-  return out;
-}
-
 // The new keystore holds a private key: the source's bits, but at most owner read/write and
 // group read, and always owner read/write (the service may run as the file's owner).
 std::uint32_t sane_mode(std::uint32_t source_mode) { return (source_mode & 0640) | 0600; }
 
-// Writes `bytes` to a new temp file in `dir`, fsyncs it and renames it to `target` (atomic on
-// POSIX file systems). `owner_of` names a file whose owner and group the new file takes when we
-// run as root ("" = keep ours). The temp file is removed on failure.
 void write_atomically(const std::string& target, ByteView bytes, std::uint32_t mode,
                       const std::string& owner_of) {
-  std::string tmpl = paths::join(dirname(target), "." + basename(target) + ".ksdoctor-XXXXXX");
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = ::mkstemp(name.data());
-  if (fd < 0) fail("create a temporary file in", dirname(target));
-  std::string tmp(name.data());
-  struct Cleanup {
-    int fd;
-    std::string path;
-    bool done = false;
-    ~Cleanup() {
-      if (fd >= 0) ::close(fd);
-      if (!done) ::unlink(path.c_str());
-    }
-  } cleanup{fd, tmp};
-  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) fail("set the mode of", tmp);
-  if (!owner_of.empty() && ::geteuid() == 0) {
-    struct stat st {};
-    // Best effort: on file systems without owners (a mounted Windows drive) this fails harmlessly.
-    if (::stat(owner_of.c_str(), &st) == 0 && ::fchown(fd, st.st_uid, st.st_gid) != 0) {
-      errno = 0;
-    }
-  }
-  std::size_t off = 0;
-  while (off < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("write", tmp);
-    }
-    off += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) fail("sync", tmp);
-  if (::close(fd) != 0) {
-    cleanup.fd = -1;
-    fail("close", tmp);
-  }
-  cleanup.fd = -1;
-  if (::rename(tmp.c_str(), target.c_str()) != 0) fail("rename a temporary file to", target);
-  cleanup.done = true;
-  // The rename is durable only once the folder is synced.
-  int dfd = ::open(dirname(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  AtomicWriteOptions options;
+  options.mode = mode;
+  options.owner_of = owner_of;
+  write_file_atomically(target, bytes, options);
 }
 
 }  // namespace
@@ -154,16 +95,7 @@ FixPlan plan_fix(const InstallReport& r, std::int64_t now) {
        !dir.empty() && dir != "/" && dir != "." && !exists(dir); dir = dirname(dir)) {
     plan.mkdirs.insert(plan.mkdirs.begin(), dir);
   }
-  if (r.keystore.exists) {
-    plan.backup = plan.target + ".bak";
-    if (exists(plan.backup)) {
-      std::string stamped = plan.target + ".bak-" + compact_time(now);
-      plan.backup = stamped;
-      for (int n = 2; exists(plan.backup) && n < 1000; ++n) {
-        plan.backup = stamped + "-" + std::to_string(n);
-      }
-    }
-  }
+  if (r.keystore.exists) plan.backup = backup_path(plan.target, now);
   return plan;
 }
 
