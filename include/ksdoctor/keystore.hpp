@@ -1,6 +1,7 @@
 // The keystore model: entries exactly as Java's KeyStore API presents them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,6 +48,11 @@ struct Entry {
   // PKCS#12 key entries only: a certificate bag that matches this key (same localKeyID, or
   // friendlyName) but carries trustedKeyUsage, so Java never considered it for the key's chain.
   CertPtr excluded_trusted_leaf;
+  // JKS/JCEKS entries read from a file: the index of the first record with this alias in that
+  // file, i.e. when Java's load put() the alias into its Hashtable. Empty for entries that did not
+  // come from a JKS/JCEKS file (added, or read from PKCS#12). write_jks_family puts entries in this
+  // order, then the others, to reproduce the Hashtable order Java writes.
+  std::optional<std::size_t> file_position;
 };
 
 // A PKCS#12 bag Java's PKCS12KeyStore skips without a word (keyBag, crlBag, safeContentsBag, ...).

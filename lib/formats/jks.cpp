@@ -14,6 +14,7 @@
 #include <numeric>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "java_hashtable.hpp"
 #include "java_serial.hpp"
@@ -174,6 +175,7 @@ Keystore read_jks_family(ByteView bytes, const Password& storepass) {
     for (std::uint32_t i = 0; i < count; ++i) {
       std::uint32_t tag = in.u32();
       Entry entry;
+      entry.file_position = loaded.size();
       if (tag < 1 || tag > 3 || (tag == 3 && store.format != StoreFormat::kJceks)) {
         in.fail("Unrecognized keystore entry: " + std::to_string(static_cast<std::int32_t>(tag)));
       }
@@ -244,6 +246,16 @@ Keystore read_jks_family(ByteView bytes, const Password& storepass) {
     where[displaced] = from;
     held[k] = order[k];
     where[order[k]] = k;
+  }
+  if (order.size() < loaded.size()) {
+    // Duplicate aliases: the last record's value was kept, but the alias took its Hashtable
+    // position when its first record was put.
+    std::unordered_map<std::u16string, std::size_t> kept;
+    for (std::size_t k = 0; k < order.size(); ++k) kept.emplace(loaded[k].alias_utf16, k);
+    for (std::size_t d = order.size(); d < loaded.size(); ++d) {
+      Entry& survivor = loaded[kept.at(loaded[d].alias_utf16)];
+      survivor.file_position = std::min(*survivor.file_position, *loaded[d].file_position);
+    }
   }
   loaded.erase(loaded.begin() + static_cast<std::ptrdiff_t>(order.size()), loaded.end());
   store.entries = std::move(loaded);
