@@ -27,4 +27,10 @@ PublicKeyInfo describe_private_key(const SecureBytes& pkcs8);
 // Whether the private key is the one whose public half is in `cert`.
 bool private_key_matches(const SecureBytes& pkcs8, const Certificate& cert);
 
+// Protects a PKCS#8 private key the way Java's KeyStore.setKeyEntry does for `format` (JDK 17
+// defaults: the JKS key protector; JCEKS PBEWithMD5AndTripleDES with 200 000 iterations; PKCS#12
+// PBES2 PBKDF2-HmacSHA256 / AES-256-CBC with 10 000 iterations), with a random salt.
+ProtectedKey protect_private_key(const SecureBytes& pkcs8, StoreFormat format,
+                                 const Password& keypass);
+
 }  // namespace ksdoctor

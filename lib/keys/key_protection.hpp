@@ -15,4 +15,8 @@ SecureBytes jks_key_protector_recover(ByteView encrypted, const Password& keypas
 SecureBytes pbe_md5_triple_des_decrypt(ByteView ciphertext, ByteView salt, int iterations,
                                        const Password& password);
 
+// The encrypting direction (JCEKS key protection); `salt` is 8 bytes.
+Bytes pbe_md5_triple_des_encrypt(const SecureBytes& plain, ByteView salt, int iterations,
+                                 const Password& password);
+
 }  // namespace ksdoctor

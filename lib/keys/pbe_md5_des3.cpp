@@ -8,8 +8,11 @@
 
 namespace ksdoctor {
 
-SecureBytes pbe_md5_triple_des_decrypt(ByteView ciphertext, ByteView salt_in, int iterations,
-                                       const Password& password) {
+namespace {
+
+// PBES1Core's key and IV derivation for PBEWithMD5AndTripleDES: MD5 iterated over each salt half
+// (the halves made to differ when equal), 24 key bytes and an 8-byte IV.
+SecureBytes derive_key_and_iv(ByteView salt_in, int iterations, const Password& password) {
   if (salt_in.size() != 8)
     throw FormatError("MALFORMED", "PBEWithMD5AndTripleDES needs 8 bytes of salt");
   if (iterations < 1 || iterations > 5'000'000) {
@@ -47,7 +50,14 @@ SecureBytes pbe_md5_triple_des_decrypt(ByteView ciphertext, ByteView salt_in, in
     std::copy(current.begin(), current.end(), derived.begin() + half * 16);
   }
   secure_wipe(digest, sizeof digest);
+  return derived;
+}
 
+}  // namespace
+
+SecureBytes pbe_md5_triple_des_decrypt(ByteView ciphertext, ByteView salt_in, int iterations,
+                                       const Password& password) {
+  SecureBytes derived = derive_key_and_iv(salt_in, iterations, password);
   std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
                                                                       EVP_CIPHER_CTX_free);
   SecureBytes plain(ciphertext.size() + 16);
@@ -64,6 +74,25 @@ SecureBytes pbe_md5_triple_des_decrypt(ByteView ciphertext, ByteView salt_in, in
   }
   plain.resize(static_cast<std::size_t>(len1 + len2));
   return plain;
+}
+
+Bytes pbe_md5_triple_des_encrypt(const SecureBytes& plain, ByteView salt, int iterations,
+                                 const Password& password) {
+  SecureBytes derived = derive_key_and_iv(salt, iterations, password);
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      EVP_CIPHER_CTX_free);
+  Bytes cipher(plain.size() + 8);
+  int len1 = 0, len2 = 0;
+  if (!ctx || plain.size() > 0x7ffffff0 ||
+      !EVP_EncryptInit_ex(ctx.get(), EVP_des_ede3_cbc(), nullptr, derived.data(),
+                          derived.data() + 24) ||
+      !EVP_EncryptUpdate(ctx.get(), cipher.data(), &len1, plain.data(),
+                         static_cast<int>(plain.size())) ||
+      !EVP_EncryptFinal_ex(ctx.get(), cipher.data() + len1, &len2)) {
+    throw FormatError("CRYPTO", "3DES-CBC encryption failed");
+  }
+  cipher.resize(static_cast<std::size_t>(len1 + len2));
+  return cipher;
 }
 
 }  // namespace ksdoctor

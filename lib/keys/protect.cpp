@@ -1,0 +1,121 @@
+// Protecting a private key for a keystore format, as Java's KeyStore.setKeyEntry does: the JKS
+// key protector, JCEKS's PBEWithMD5AndTripleDES, or PKCS#12's PBES2 (JDK 17 defaults).
+#include <openssl/evp.h>
+#include <openssl/md5.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "formats/pkcs12_writer_der.hpp"
+#include "key_protection.hpp"
+#include "ksdoctor/keys.hpp"
+
+namespace ksdoctor {
+namespace {
+
+namespace derw = pkcs12::derw;
+
+constexpr const char* kJksKeyProtectorOid = "1.3.6.1.4.1.42.2.17.1.1";
+constexpr const char* kJceKeyProtectorOid = "1.3.6.1.4.1.42.2.19.1";
+constexpr int kJceksIterations = 200000;  // com.sun.crypto.provider.KeyProtector, JDK 17
+constexpr int kPkcs12Iterations = 10000;  // keystore.pkcs12.keyPbeIterationCount, JDK 17
+
+Bytes random_bytes(std::size_t n) {
+  Bytes out(n);
+  if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) {
+    throw FormatError("CRYPTO", "no random bytes from OpenSSL");
+  }
+  return out;
+}
+
+// sun.security.provider.KeyProtector.protect: a SHA-1 keystream from the password and a random
+// salt XORed over the key, then SHA-1(password || key) as the check.
+Bytes jks_protect(const SecureBytes& pkcs8, const Password& keypass) {
+  SecureBytes pw = keypass.utf16be();
+  Bytes salt = random_bytes(20);
+  Bytes out(salt);
+  out.resize(20 + pkcs8.size());
+  SecureBytes block(salt.begin(), salt.end()), input;
+  for (std::size_t off = 0; off < pkcs8.size(); off += 20) {
+    input.assign(pw.begin(), pw.end());
+    input.insert(input.end(), block.begin(), block.end());
+    block.resize(20);
+    SHA1(input.data(), input.size(), block.data());
+    for (std::size_t i = 0; i < 20 && off + i < pkcs8.size(); ++i) {
+      out[20 + off + i] = pkcs8[off + i] ^ block[i];
+    }
+  }
+  input.assign(pw.begin(), pw.end());
+  input.insert(input.end(), pkcs8.begin(), pkcs8.end());
+  unsigned char check[20];
+  SHA1(input.data(), input.size(), check);
+  out.insert(out.end(), check, check + 20);
+  Bytes algorithm = derw::sequence({derw::oid(kJksKeyProtectorOid), derw::null()});
+  return derw::sequence({algorithm, derw::octet_string(out)});
+}
+
+// com.sun.crypto.provider.KeyProtector (JCEKS): PBEWithMD5AndTripleDES, 8-byte salt.
+Bytes jceks_protect(const SecureBytes& pkcs8, const Password& keypass) {
+  Bytes salt = random_bytes(8);
+  Bytes cipher = pbe_md5_triple_des_encrypt(pkcs8, salt, kJceksIterations, keypass);
+  Bytes params = derw::sequence({derw::octet_string(salt), derw::integer(kJceksIterations)});
+  Bytes algorithm = derw::sequence({derw::oid(kJceKeyProtectorOid), params});
+  return derw::sequence({algorithm, derw::octet_string(cipher)});
+}
+
+// PBES2 with PBKDF2-HmacSHA256 and AES-256-CBC ("PBEWithHmacSHA256AndAES_256"); PBKDF2 takes
+// the password as UTF-8, as Java's PBKDF2KeyImpl does.
+Bytes pkcs12_protect(const SecureBytes& pkcs8, const Password& keypass) {
+  const unsigned char* p = pkcs8.data();
+  std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> info(
+      d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(pkcs8.size())),
+      PKCS8_PRIV_KEY_INFO_free);
+  if (!info) throw FormatError("KEY_UNREADABLE", "the private key is not PKCS#8");
+  Bytes salt = random_bytes(20);
+  std::string_view pw = keypass.text();
+  std::unique_ptr<X509_SIG, decltype(&X509_SIG_free)> sig(
+      PKCS8_encrypt(-1, EVP_aes_256_cbc(), pw.data(), static_cast<int>(pw.size()), salt.data(),
+                    static_cast<int>(salt.size()), kPkcs12Iterations, info.get()),
+      X509_SIG_free);
+  if (!sig) throw FormatError("CRYPTO", "PBES2 encryption failed");
+  unsigned char* der = nullptr;
+  int len = i2d_X509_SIG(sig.get(), &der);
+  if (len <= 0) throw FormatError("CRYPTO", "PBES2 encoding failed");
+  Bytes out(der, der + len);
+  OPENSSL_free(der);
+  return out;
+}
+
+}  // namespace
+
+ProtectedKey protect_private_key(const SecureBytes& pkcs8, StoreFormat format,
+                                 const Password& keypass) {
+  if (keypass.is_null()) throw UsageError("PASSWORD_REQUIRED", "a key password is required");
+  ProtectedKey key;
+  switch (format) {
+    case StoreFormat::kJks:
+      key.algorithm = "JKS key protector";
+      key.algorithm_oid = kJksKeyProtectorOid;
+      key.blob = jks_protect(pkcs8, keypass);
+      break;
+    case StoreFormat::kJceks:
+      key.algorithm = "PBEWithMD5AndTripleDES";
+      key.algorithm_oid = kJceKeyProtectorOid;
+      key.iterations = kJceksIterations;
+      key.blob = jceks_protect(pkcs8, keypass);
+      break;
+    case StoreFormat::kPkcs12:
+      key.algorithm = "PBEWithHmacSHA256AndAES_256";
+      key.algorithm_oid = "1.2.840.113549.1.5.13";
+      key.iterations = kPkcs12Iterations;
+      key.blob = pkcs12_protect(pkcs8, keypass);
+      break;
+  }
+  return key;
+}
+
+}  // namespace ksdoctor
