@@ -11,5 +11,7 @@ using Runner = std::function<int()>;
 Runner register_inspect(CLI::App& app);
 Runner register_verify(CLI::App& app);
 Runner register_locate(CLI::App& app);
+Runner register_repair(CLI::App& app);
+Runner register_convert(CLI::App& app);
 
 }  // namespace ksdoctor::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   runners["inspect"] = cli::register_inspect(app);
   runners["verify"] = cli::register_verify(app);
   runners["locate"] = cli::register_locate(app);
+  runners["repair"] = cli::register_repair(app);
+  runners["convert"] = cli::register_convert(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

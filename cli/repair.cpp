@@ -1,0 +1,147 @@
+// `ksdoctor repair KEYSTORE --from SRC... (--out FILE | --in-place) [--peer CHAIN.pem]...
+// [--dry-run]`: completes and orders key entries' chains, imports the CAs peers need, and writes
+// the result atomically (read back and compared before it replaces anything).
+#include "ksdoctor/repair.hpp"
+
+#include <sys/stat.h>
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "ksdoctor/error.hpp"
+#include "ksdoctor/fileio.hpp"
+#include "ksdoctor/formats.hpp"
+#include "ksdoctor/pem.hpp"
+#include "ksdoctor/repair_report.hpp"
+#include "ksdoctor/sources.hpp"
+
+namespace ksdoctor::cli {
+namespace {
+
+struct RepairCliOptions {
+  CommonOptions common;
+  std::string keystore;
+  std::vector<std::string> from;
+  std::vector<std::string> peers;
+  std::string out;
+  bool in_place = false;
+  bool dry_run = false;
+  bool no_backup = false;
+};
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+void check_usage(const RepairCliOptions& o) {
+  if (!o.out.empty() && o.in_place) {
+    throw UsageError("USAGE", "give either --out FILE or --in-place, not both");
+  }
+  if (o.dry_run) return;
+  if (o.out.empty() && !o.in_place) {
+    throw UsageError("USAGE",
+                     "say where the repaired keystore goes: --out FILE, or --in-place to replace "
+                     "KEYSTORE (a backup is kept); --dry-run only shows the plan");
+  }
+  if (!o.out.empty() && same_file(o.out, o.keystore)) {
+    throw UsageError("USAGE", "--out names the keystore itself: use --in-place to replace it");
+  }
+}
+
+CertPool load_sources(const std::vector<std::string>& from, const Password& storepass) {
+  CertPool pool;
+  for (const std::string& src : from) {
+    TrustSourceResult source = load_trust_source(src, storepass);
+    for (SourcedCertificate& c : source.certificates) {
+      // The loader names its sources for verify's --trust; here they are --from arguments.
+      std::string origin = c.origin;
+      if (origin.rfind("--trust ", 0) == 0) origin = "--from " + origin.substr(8);
+      pool.add(std::move(c.cert), origin);
+    }
+  }
+  return pool;
+}
+
+int run_repair(const RepairCliOptions& o) {
+  check_usage(o);
+  // A file size limit (ulimit -f) must end in EFBIG and a clean exit 2, not a SIGXFSZ kill.
+  std::signal(SIGXFSZ, SIG_IGN);
+  Password storepass = resolve_storepass(o.common, o.keystore);
+  if (storepass.is_null() && !o.dry_run) {
+    throw UsageError("PASSWORD_REQUIRED",
+                     "repair needs the store password of " + o.keystore +
+                         " to write a keystore (--storepass-file, --storepass-env or "
+                         "KSDOCTOR_STOREPASS)");
+  }
+  Keystore store = read_keystore(FileBuffer::read(o.keystore), storepass, forced_type(o.common));
+  CertPool sources = load_sources(o.from, storepass);
+  std::vector<std::vector<CertPtr>> peers;
+  for (const std::string& p : o.peers) peers.push_back(read_certificates(read_file(p)));
+
+  RepairOptions options;
+  options.now = resolve_now(o.common);
+  // New entries are dated "now", which --at sets too: the same inputs give the same bytes.
+  options.created_ms = options.now * 1000;
+  RepairPlan plan = plan_repair(store, sources, peers, options);
+
+  report::RepairRun run;
+  run.file = o.keystore;
+  run.dry_run = o.dry_run;
+  run.peer_files = o.peers;
+  if (!o.dry_run) {
+    run.target = o.in_place ? o.keystore : o.out;
+    // In place with nothing to change: leave the file alone. --out always gets the keystore.
+    if (plan.changes_store() || !o.in_place) {
+      RepairWriteOptions write;
+      write.target = run.target;
+      write.backup = !o.no_backup;
+      write.now = options.now;
+      write.created_ms = plan.created_ms;
+      RepairWriteResult written =
+          write_repaired_keystore(apply_plan(store, plan), storepass, write);
+      run.written = true;
+      run.backup = written.backup;
+    }
+  }
+  if (output_format(o.common) == OutputFormat::kJson) {
+    std::cout << report::repair_json(plan, run).dump(2) << "\n";
+  } else {
+    std::cout << report::repair_text(plan, run);
+  }
+  if (!plan.sound()) return 1;
+  return o.dry_run && plan.changes_store() ? 1 : 0;
+}
+
+}  // namespace
+
+Runner register_repair(CLI::App& app) {
+  auto o = std::make_shared<RepairCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "repair", "complete and order key entries' chains, import the CAs peers need, atomically");
+  cmd->add_option("KEYSTORE", o->keystore, "the keystore to repair (e.g. prevent.ks)")->required();
+  cmd->add_option("--from", o->from,
+                  "where missing certificates come from: a PEM/DER file, a folder, a keystore, "
+                  "or 'system'");
+  cmd->add_option("--peer", o->peers,
+                  "a chain a peer presents (PEM/DER, leaf first): import what Java needs to "
+                  "trust it");
+  cmd->add_option("--out", o->out, "write the repaired keystore to FILE (KEYSTORE is not touched)");
+  cmd->add_flag("--in-place", o->in_place, "replace KEYSTORE (kept as KEYSTORE.bak)");
+  cmd->add_flag("--dry-run", o->dry_run, "show the plan, write nothing (exit 1 if it changes)");
+  cmd->add_flag("--no-backup", o->no_backup, "do not keep the replaced file as .bak");
+  add_format_option(*cmd, o->common);
+  add_type_option(*cmd, o->common);
+  add_password_options(*cmd, o->common);
+  cmd->add_option("--at", o->common.at,
+                  "evaluate validity at this time and date new entries with it (2031-05-01, "
+                  "2031-05-01T12:00:00Z, @epoch)");
+  return [o]() { return run_repair(*o); };
+}
+
+}  // namespace ksdoctor::cli

@@ -1,0 +1,138 @@
+// `repair KEYSTORE --from SRC...`: a plan that completes and orders every key entry's chain,
+// imports the CA certificates peers need and turns PKCS#12 hidden certificates into trusted
+// entries; then the new model, written atomically and checked by reading it back.
+//
+// plan_repair and apply_plan are pure (no I/O, no clock). write_repaired_keystore is the only
+// part that touches files.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ksdoctor/bytes.hpp"
+#include "ksdoctor/findings.hpp"
+#include "ksdoctor/keystore.hpp"
+#include "ksdoctor/secret.hpp"
+#include "ksdoctor/trust.hpp"
+#include "ksdoctor/x509.hpp"
+
+namespace ksdoctor {
+
+struct RepairOptions {
+  std::int64_t now = 0;         // epoch seconds: validity checks of paths and peers
+  std::int64_t created_ms = 0;  // creation date of the entries the plan adds (epoch ms)
+  bool tls_server = true;       // key entries serve TLS and peers are TLS servers (EKU checks)
+};
+
+enum class RepairAction {
+  kAddIntermediate,  // a CA certificate added to a key entry's chain
+  kAddRoot,          // the self-signed root put at the end of a rebuilt chain
+  kReorderChain,     // the chain's certificates put in issuer order
+  kDropCertificate,  // a duplicate, or a certificate that is not on the path to the root
+  kAddTrustedEntry,  // a CA certificate a peer needs, or a PKCS#12 hidden certificate
+};
+// "add_intermediate", "add_root", "reorder_chain", "drop_certificate", "add_trusted_entry"
+const char* repair_action_name(RepairAction action);
+
+struct RepairChange {
+  RepairAction action = RepairAction::kAddIntermediate;
+  std::string alias;   // the key entry changed, or the trusted entry added
+  CertPtr cert;        // the certificate added or dropped; null for kReorderChain
+  std::string origin;  // where an added certificate comes from ("--from ca.pem", ...)
+  std::string reason;  // one sentence: why
+  int peer = -1;       // kAddTrustedEntry for a peer: its index in the peers argument
+};
+
+// A key entry whose chain the plan replaces (the protected key is kept byte for byte).
+struct ChainRepair {
+  std::string alias;
+  std::vector<CertPtr> before;
+  std::vector<CertPtr> after;
+};
+
+struct NewTrustedEntry {
+  std::string alias;  // lower case, unique among all aliases case-insensitively
+  CertPtr cert;
+  bool from_hidden = false;  // a PKCS#12 hidden certificate (else: a peer needs it)
+};
+
+struct PeerRepair {
+  CertPtr leaf;  // chain[0]; null for an empty chain
+  bool trusted_before = false;
+  bool trusted_after = false;  // with the planned keystore's trust anchors
+  std::string java_message_before;
+  std::string java_message_after;
+  std::vector<std::string> added_aliases;  // the trusted entries added for this peer
+};
+
+struct RepairPlan {
+  std::vector<ChainRepair> chains;
+  std::vector<NewTrustedEntry> trusted;
+  bool converts_hidden = false;       // hidden_certificates become (are in) `trusted`
+  std::vector<RepairChange> changes;  // every change, with its reason, in plan order
+  std::vector<PeerRepair> peers;      // one per peers argument, same order
+  // What is still wrong with the planned keystore: verify_keystore's findings on it (errors are
+  // what repair cannot fix, e.g. MISSING_INTERMEDIATE naming an issuer no source holds) and, for
+  // each peer Java still rejects, why (alias unset, detail "peer" = its subject).
+  std::vector<Finding> remaining;
+  std::int64_t created_ms = 0;
+
+  bool changes_store() const { return !chains.empty() || !trusted.empty(); }
+  // The planned keystore has no error finding and Java trusts every peer.
+  bool sound() const;
+};
+
+// Pure. `sources` are the --from certificates (with origins). Each usable key entry's chain is
+// rebuilt along verify_keystore's path: missing intermediates added, order fixed, duplicates
+// and certificates off the path dropped. A chain that must change ends with its self-signed root
+// (as keytool does when it installs a CA reply); a chain already complete and ordered is left as
+// it is, with or without its root. A chain that reaches no root keeps every stored certificate
+// it cannot place (only exact duplicates go). For each peer chain Java rejects for a missing
+// issuer, exactly the source certificates that make verify_peer trust it become trusted entries.
+RepairPlan plan_repair(const Keystore& store, const CertPool& sources,
+                       const std::vector<std::vector<CertPtr>>& peers,
+                       const RepairOptions& options);
+
+// Pure. The keystore the plan describes: chains replaced, trusted entries appended (dated
+// plan.created_ms; PKCS#12 ones with trustedKeyUsage anyExtendedKeyUsage), hidden certificates
+// gone when converted. Everything else (keys, dates, order, protection) is kept.
+Keystore apply_plan(const Keystore& store, const RepairPlan& plan);
+
+// The lower-case alias keytool users would type for `cert`: its CN (else OU, O, "certificate"),
+// every run of characters other than a-z and 0-9 turned into one '-', at most 64 characters;
+// "-2", "-3", ... appended while it equals one of `taken` case-insensitively.
+std::string derive_alias(const Certificate& cert, const std::vector<std::string>& taken);
+
+// Throws Error("REPAIR_READBACK_MISMATCH", ...) unless `written` (the keystore read back from
+// the bytes written) has exactly the planned aliases, kinds, chains (DER), protected keys and
+// creation dates. Entries the planned model leaves undated must carry `created_ms` when the
+// format stores dates for them.
+void check_written_keystore(const Keystore& planned, const Keystore& written,
+                            std::int64_t created_ms);
+
+struct RepairWriteOptions {
+  std::string target;           // the file to write (the keystore itself for --in-place)
+  bool backup = true;           // keep the file being replaced as backup_path(target)
+  std::int64_t now = 0;         // epoch seconds, for the backup's name when .bak exists
+  std::int64_t created_ms = 0;  // the plan's created_ms
+};
+
+struct RepairWriteResult {
+  std::string backup;  // "" when none was written (no --backup, or nothing to replace)
+  std::size_t bytes = 0;
+};
+
+// The file bytes of `planned` in its own format (JKS/JCEKS, or PKCS#12 keeping its protection).
+// UsageError("PASSWORD_REQUIRED") for a null password.
+Bytes serialize_keystore(const Keystore& planned, const Password& storepass,
+                         std::int64_t created_ms);
+
+// Backs up the target when it exists (atomically, mode 0600), then writes `planned` over it
+// atomically (mode 0600); before the rename the bytes on disk are read back with
+// read_keystore and compared with check_written_keystore, so any difference leaves the target
+// as it was. Throws IoError / FormatError / UsageError / Error; the target is then untouched.
+RepairWriteResult write_repaired_keystore(const Keystore& planned, const Password& storepass,
+                                          const RepairWriteOptions& options);
+
+}  // namespace ksdoctor

@@ -1,0 +1,26 @@
+// Rendering `repair` results: the plan (every change with its reason), what happened to the
+// files, and what is still wrong.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ksdoctor/repair.hpp"
+
+namespace ksdoctor::report {
+
+// What the command did with the plan.
+struct RepairRun {
+  std::string file;    // the keystore read
+  std::string target;  // --out FILE or the keystore (--in-place); "" for none
+  bool dry_run = false;
+  bool written = false;                 // the target was replaced
+  std::string backup;                   // the backup written, "" for none
+  std::vector<std::string> peer_files;  // --peer arguments, in order
+};
+
+nlohmann::ordered_json repair_json(const RepairPlan& plan, const RepairRun& run);
+std::string repair_text(const RepairPlan& plan, const RepairRun& run);
+
+}  // namespace ksdoctor::report

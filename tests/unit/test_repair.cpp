@@ -1,0 +1,422 @@
+// repair: the plan on PKIs built for each case, apply_plan, the read-back check, and the CLI's
+// file handling (dry run, --out, --in-place, backups, modes).
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "fixture_util.hpp"
+#include "ksdoctor/fileio.hpp"
+#include "ksdoctor/formats.hpp"
+#include "ksdoctor/pem.hpp"
+#include "ksdoctor/repair.hpp"
+#include "test_pki.hpp"
+
+using namespace ksdoctor;
+using testpki::kNow;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Pki {
+  testpki::Node root = testpki::root("Test Root");
+  testpki::Node inter = testpki::issue("Test Issuing CA", &root, {});
+  testpki::Node leaf = testpki::issue("mail.example.test", &inter, testpki::leaf_spec());
+  testpki::Node peer = testpki::issue("relay.example.test", &inter, testpki::leaf_spec());
+  testpki::Node other = testpki::root("Other Root");
+};
+
+Pki& pki() {
+  static Pki shared;
+  return shared;
+}
+
+RepairOptions options() {
+  RepairOptions o;
+  o.now = kNow;
+  o.created_ms = kNow * 1000;
+  return o;
+}
+
+Keystore store_of(std::vector<Entry> entries, StoreFormat format = StoreFormat::kJks) {
+  Keystore s;
+  s.format = format;
+  s.entries = std::move(entries);
+  return s;
+}
+
+CertPool pool_of(const std::vector<CertPtr>& certs) {
+  CertPool pool;
+  for (const CertPtr& c : certs) pool.add(c, "--from ca.pem");
+  return pool;
+}
+
+std::vector<std::string> subjects(const std::vector<CertPtr>& chain) {
+  std::vector<std::string> out;
+  for (const CertPtr& c : chain) out.push_back(c->subject);
+  return out;
+}
+
+std::vector<RepairAction> actions(const RepairPlan& plan) {
+  std::vector<RepairAction> out;
+  for (const RepairChange& c : plan.changes) out.push_back(c.action);
+  return out;
+}
+
+bool has_code(const std::vector<Finding>& findings, const std::string& code) {
+  return std::any_of(findings.begin(), findings.end(),
+                     [&](const Finding& f) { return f.code == code; });
+}
+
+std::string detail(const Finding& f, const std::string& key) {
+  for (const auto& [k, v] : f.details) {
+    if (k == key) return v;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("repair plan: a leaf-only chain gets its intermediate and root") {
+  auto& p = pki();
+  Keystore store = store_of(
+      {testpki::key_entry("smtp", {p.leaf.cert}), testpki::trusted_entry("root", p.root.cert)});
+  RepairPlan plan = plan_repair(store, pool_of({p.inter.cert}), {}, options());
+  REQUIRE(plan.chains.size() == 1);
+  CHECK(subjects(plan.chains[0].after) == subjects({p.leaf.cert, p.inter.cert, p.root.cert}));
+  CHECK(actions(plan) ==
+        std::vector<RepairAction>{RepairAction::kAddIntermediate, RepairAction::kAddRoot});
+  CHECK(plan.changes[0].origin == "--from ca.pem");
+  CHECK(plan.changes[1].origin == "keystore entry 'root'");
+  CHECK(plan.trusted.empty());
+  CHECK(plan.sound());
+  Keystore after = apply_plan(store, plan);
+  CHECK(after.entries[0].chain.size() == 3);
+  CHECK(after.entries[0].key.has_value());
+}
+
+TEST_CASE("repair plan: an out-of-order chain is reordered, nothing added") {
+  auto& p = pki();
+  Keystore store = store_of({testpki::key_entry("smtp", {p.leaf.cert, p.root.cert, p.inter.cert})});
+  RepairPlan plan = plan_repair(store, CertPool(), {}, options());
+  REQUIRE(plan.chains.size() == 1);
+  CHECK(subjects(plan.chains[0].after) == subjects({p.leaf.cert, p.inter.cert, p.root.cert}));
+  CHECK(actions(plan) == std::vector<RepairAction>{RepairAction::kReorderChain});
+  CHECK_FALSE(has_code(plan.remaining, "CHAIN_OUT_OF_ORDER"));
+}
+
+TEST_CASE("repair plan: duplicates and unrelated certificates are dropped") {
+  auto& p = pki();
+  Keystore store =
+      store_of({testpki::key_entry("smtp", {p.leaf.cert, p.inter.cert, p.inter.cert, p.other.cert}),
+                testpki::trusted_entry("root", p.root.cert)});
+  RepairPlan plan = plan_repair(store, CertPool(), {}, options());
+  REQUIRE(plan.chains.size() == 1);
+  CHECK(subjects(plan.chains[0].after) == subjects({p.leaf.cert, p.inter.cert, p.root.cert}));
+  std::vector<std::string> dropped;
+  for (const RepairChange& c : plan.changes) {
+    if (c.action == RepairAction::kDropCertificate) dropped.push_back(c.cert->subject);
+  }
+  CHECK(dropped == subjects({p.inter.cert, p.other.cert}));
+  CHECK(plan.changes.front().action == RepairAction::kAddRoot);
+}
+
+TEST_CASE("repair plan: a sound keystore has nothing to do, with or without the root") {
+  auto& p = pki();
+  for (auto chain : {std::vector<CertPtr>{p.leaf.cert, p.inter.cert},
+                     std::vector<CertPtr>{p.leaf.cert, p.inter.cert, p.root.cert}}) {
+    Keystore store =
+        store_of({testpki::key_entry("smtp", chain), testpki::trusted_entry("root", p.root.cert)});
+    RepairPlan plan = plan_repair(store, pool_of({p.inter.cert, p.root.cert}), {}, options());
+    CHECK(plan.changes.empty());
+    CHECK_FALSE(plan.changes_store());
+    CHECK(plan.sound());
+  }
+}
+
+TEST_CASE("repair plan: a missing issuer no source holds is named, not fixed") {
+  auto& p = pki();
+  testpki::Spec leaf = testpki::leaf_spec();
+  leaf.aia = "http://pki.example.test/issuing.crt";
+  testpki::Node aia_leaf = testpki::issue("aia.example.test", &p.inter, leaf);
+  Keystore store = store_of(
+      {testpki::key_entry("smtp", {aia_leaf.cert}), testpki::trusted_entry("root", p.root.cert)});
+  RepairPlan plan = plan_repair(store, CertPool(), {}, options());
+  CHECK(plan.chains.empty());
+  CHECK_FALSE(plan.sound());
+  REQUIRE(has_code(plan.remaining, "MISSING_INTERMEDIATE"));
+  const Finding& f = plan.remaining[0];
+  CHECK(f.severity == Severity::kError);
+  CHECK(detail(f, "issuer") == p.inter.cert->subject);
+  CHECK(detail(f, "authority_key_id") == to_hex(p.inter.cert->subject_key_id));
+  CHECK(detail(f, "ca_issuers") == "http://pki.example.test/issuing.crt");
+}
+
+TEST_CASE("repair plan: a peer that omits its intermediate gets exactly that CA as trusted") {
+  auto& p = pki();
+  Keystore store = store_of({testpki::key_entry("smtp", {p.leaf.cert, p.inter.cert}),
+                             testpki::trusted_entry("root", p.root.cert)});
+  std::vector<std::vector<CertPtr>> peers{{p.peer.cert}};
+  // The root is in the sources too: only the intermediate is needed (a trusted intermediate is a
+  // valid anchor for Java).
+  RepairPlan plan =
+      plan_repair(store, pool_of({p.other.cert, p.inter.cert, p.root.cert}), peers, options());
+  REQUIRE(plan.trusted.size() == 1);
+  CHECK(plan.trusted[0].alias == "test-issuing-ca");
+  CHECK(plan.trusted[0].cert->sha256 == p.inter.cert->sha256);
+  REQUIRE(plan.peers.size() == 1);
+  CHECK_FALSE(plan.peers[0].trusted_before);
+  CHECK(plan.peers[0].trusted_after);
+  CHECK(plan.peers[0].added_aliases == std::vector<std::string>{"test-issuing-ca"});
+  CHECK(plan.changes.back().peer == 0);
+  CHECK(plan.sound());
+  Keystore after = apply_plan(store, plan);
+  REQUIRE(after.entries.size() == 3);
+  CHECK(after.entries[2].kind == EntryKind::kTrustedCert);
+  CHECK(after.entries[2].created_ms == kNow * 1000);
+
+  SUBCASE("a second peer under the same CA needs nothing more") {
+    testpki::Node second = testpki::issue("second.example.test", &p.inter, testpki::leaf_spec());
+    peers.push_back({second.cert});
+    RepairPlan two = plan_repair(store, pool_of({p.inter.cert}), peers, options());
+    CHECK(two.trusted.size() == 1);
+    CHECK(two.peers[1].trusted_after);
+    CHECK(two.peers[1].added_aliases.empty());
+  }
+  SUBCASE("without the CA in the sources the peer stays untrusted, with the issuer named") {
+    RepairPlan none = plan_repair(store, pool_of({p.other.cert}), peers, options());
+    CHECK(none.trusted.empty());
+    CHECK_FALSE(none.peers[0].trusted_after);
+    CHECK_FALSE(none.sound());
+    REQUIRE(has_code(none.remaining, "MISSING_INTERMEDIATE"));
+    for (const Finding& f : none.remaining) {
+      if (f.code != "MISSING_INTERMEDIATE") continue;
+      CHECK(detail(f, "issuer") == p.inter.cert->subject);
+      CHECK(detail(f, "peer") == p.peer.cert->subject);
+    }
+  }
+  SUBCASE("an already trusted peer changes nothing") {
+    Keystore trusting = store;
+    trusting.entries.push_back(testpki::trusted_entry("inter", p.inter.cert));
+    RepairPlan none = plan_repair(trusting, pool_of({p.inter.cert}), peers, options());
+    CHECK(none.changes.empty());
+    CHECK(none.peers[0].trusted_before);
+  }
+}
+
+TEST_CASE("repair: aliases are readable, lower case and unique case-insensitively") {
+  auto& p = pki();
+  testpki::Node ca = testpki::root("Example Issuing CA 1");
+  CHECK(derive_alias(*ca.cert, {}) == "example-issuing-ca-1");
+  CHECK(derive_alias(*ca.cert, {"Example-Issuing-CA-1"}) == "example-issuing-ca-1-2");
+  CHECK(derive_alias(*ca.cert, {"example-issuing-ca-1", "EXAMPLE-ISSUING-CA-1-2"}) ==
+        "example-issuing-ca-1-3");
+  testpki::Node odd = testpki::root("  Zürich / Root, \"CA\"+ ");
+  CHECK(derive_alias(*odd.cert, {}) == "z-rich-root-ca");
+  testpki::Node dashes = testpki::root("***");
+  CHECK(derive_alias(*dashes.cert, {}) == "certificate");
+  CHECK(derive_alias(*p.inter.cert, {}) == "test-issuing-ca");
+}
+
+TEST_CASE("repair plan: PKCS#12 hidden certificates become trusted entries") {
+  auto& p = pki();
+  Keystore store =
+      store_of({testpki::trusted_entry("test-root", p.root.cert)}, StoreFormat::kPkcs12);
+  store.hidden_certificates = {p.inter.cert, p.other.cert};
+  RepairPlan plan = plan_repair(store, CertPool(), {}, options());
+  CHECK(plan.converts_hidden);
+  REQUIRE(plan.trusted.size() == 2);
+  CHECK(plan.trusted[0].alias == "test-issuing-ca");
+  CHECK(plan.trusted[1].alias == "other-root");
+  CHECK(plan.trusted[0].from_hidden);
+  Keystore after = apply_plan(store, plan);
+  CHECK(after.hidden_certificates.empty());
+  REQUIRE(after.entries.size() == 3);
+  CHECK(after.entries[1].trusted_key_usage == std::vector<std::string>{"2.5.29.37.0"});
+  CHECK(java_trust_anchors(after).size() == 3);
+}
+
+TEST_CASE("repair write: the demo keystore, in place, with a backup, mode 0600") {
+  fs::path dir = fs::temp_directory_path() / ("ksdoctor-repair-unit-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string ks = (dir / "prevent.ks").string();
+  fs::copy_file(fixture_path("demo/prevent.ks"), ks);
+  Bytes original = read_file(ks);
+  Password pw = Password::of("changeit");
+  Keystore store = read_keystore(original, pw);
+  CertPool sources;
+  for (const CertPtr& c : read_certificates(fixture("pki/intermediate-ca.crt.pem"))) {
+    sources.add(c, "--from intermediate-ca.crt.pem");
+  }
+  RepairPlan plan = plan_repair(store, sources, {}, options());
+  REQUIRE(plan.chains.size() == 1);
+  Keystore planned = apply_plan(store, plan);
+
+  RepairWriteOptions w;
+  w.target = ks;
+  w.now = kNow;
+  w.created_ms = plan.created_ms;
+  RepairWriteResult result = write_repaired_keystore(planned, pw, w);
+  CHECK(result.backup == ks + ".bak");
+  CHECK(read_file(result.backup) == original);
+  Keystore back = read_keystore(read_file(ks), pw);
+  CHECK_NOTHROW(check_written_keystore(planned, back, plan.created_ms));
+  for (const std::string& f : {ks, result.backup}) {
+    struct stat st {};
+    REQUIRE(::stat(f.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
+  SUBCASE("a second backup does not overwrite the first") {
+    RepairWriteResult again = write_repaired_keystore(planned, pw, w);
+    CHECK(again.backup != result.backup);
+    CHECK(read_file(result.backup) == original);
+  }
+  SUBCASE("the read-back check refuses a different model") {
+    Keystore wrong = planned;
+    wrong.entries[0].chain.pop_back();
+    CHECK_THROWS_AS(check_written_keystore(wrong, back, plan.created_ms), Error);
+    Keystore redated = planned;
+    redated.entries[0].created_ms = 1;
+    CHECK_THROWS_AS(check_written_keystore(redated, back, plan.created_ms), Error);
+  }
+  SUBCASE("a null password is refused before anything is written") {
+    Bytes before = read_file(ks);
+    CHECK_THROWS_AS(write_repaired_keystore(planned, Password(), w), UsageError);
+    CHECK(read_file(ks) == before);
+  }
+  fs::remove_all(dir);
+}
+
+// --- the CLI ------------------------------------------------------------------------------------
+
+namespace {
+
+struct CliRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+CliRun cli(const std::string& args, const std::string& env = "KSDOCTOR_STOREPASS=changeit") {
+  std::string err_path =
+      fs::temp_directory_path() / ("ksdoctor-repair-cli-" + std::to_string(::getpid()) + ".err");
+  std::string cmd = "env -u KSDOCTOR_STOREPASS " + env + " " + KSDOCTOR_CLI + " repair " + args +
+                    " </dev/null 2>" + err_path;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  int status = ::pclose(p);
+  CliRun r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, slurp(err_path)};
+  std::remove(err_path.c_str());
+  return r;
+}
+
+std::vector<std::string> listing(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("repair CLI: dry run, --out, --in-place, backups and refusals") {
+  fs::path dir =
+      fs::temp_directory_path() / ("ksdoctor-repair-cli-dir-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string ks = (dir / "prevent.ks").string();
+  fs::copy_file(fixture_path("demo/prevent.ks"), ks);
+  std::string original = slurp(ks);
+  std::string from = " --from " + fixture_path("pki/intermediate-ca.crt.pem");
+  const std::string at = " --at 2030-01-01";
+
+  SUBCASE("--dry-run prints the plan, writes nothing, exits 1 when it would change") {
+    CliRun r = cli(ks + from + at + " --dry-run --format json");
+    CHECK(r.status == 1);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["dry_run"] == true);
+    CHECK(j["changed"] == true);
+    CHECK(j["written"] == false);
+    CHECK(j["sound"] == true);
+    CHECK(j["changes"][0]["action"] == "add_intermediate");
+    CHECK(listing(dir) == std::vector<std::string>{"prevent.ks"});
+    CHECK(slurp(ks) == original);
+    CliRun text = cli(ks + from + at + " --dry-run", "");
+    CHECK(text.status == 1);  // no password needed to plan
+    CHECK(text.out.find("dry run: nothing written") != std::string::npos);
+  }
+  SUBCASE("--out leaves the input alone; the new file is 0600 and sound") {
+    std::string out = (dir / "new.ks").string();
+    CliRun r = cli(ks + from + at + " --out " + out);
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    CHECK(slurp(ks) == original);
+    CHECK(listing(dir) == std::vector<std::string>{"new.ks", "prevent.ks"});
+    struct stat st {};
+    REQUIRE(::stat(out.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CliRun again = cli(out + from + at + " --dry-run --format json");
+    CHECK(again.status == 0);
+    CHECK(nlohmann::json::parse(again.out)["changes"].empty());
+    CliRun same = cli(out + from + at + " --out " + (dir / "same.ks").string());
+    CHECK(same.status == 0);
+    CHECK(slurp((dir / "same.ks").string()) == slurp(out));  // deterministic with --at
+  }
+  SUBCASE("--in-place keeps KEYSTORE.bak; --no-backup does not") {
+    CliRun r = cli(ks + from + at + " --in-place");
+    CHECK(r.status == 0);
+    CHECK(listing(dir) == std::vector<std::string>{"prevent.ks", "prevent.ks.bak"});
+    CHECK(slurp(ks + ".bak") == original);
+    CHECK(slurp(ks) != original);
+    std::string repaired = slurp(ks);
+    CliRun nothing = cli(ks + from + at + " --in-place");
+    CHECK(nothing.status == 0);
+    CHECK(slurp(ks) == repaired);
+    CHECK(listing(dir).size() == 2);  // nothing to do: no second backup
+    fs::remove(ks + ".bak");
+    fs::copy_file(fixture_path("demo/prevent.ks"), ks, fs::copy_options::overwrite_existing);
+    CliRun nb = cli(ks + from + at + " --in-place --no-backup");
+    CHECK(nb.status == 0);
+    CHECK(listing(dir) == std::vector<std::string>{"prevent.ks"});
+  }
+  SUBCASE("exit 1 when something cannot be fixed, and it says what") {
+    CliRun r = cli(ks + at + " --out " + (dir / "new.ks").string());
+    CHECK(r.status == 1);
+    CHECK(r.out.find("MISSING_INTERMEDIATE") != std::string::npos);
+    CHECK(r.out.find("http://pki.example.com/intermediate.crt") != std::string::npos);
+  }
+  SUBCASE("refusals: no password, no destination, --out is the input, wrong password") {
+    for (const auto& [args, env] : std::vector<std::pair<std::string, std::string>>{
+             {ks + from + " --in-place", ""},
+             {ks + from, "KSDOCTOR_STOREPASS=changeit"},
+             {ks + from + " --out " + ks, "KSDOCTOR_STOREPASS=changeit"},
+             {ks + from + " --in-place --out x.ks", "KSDOCTOR_STOREPASS=changeit"},
+             {ks + from + " --in-place", "KSDOCTOR_STOREPASS=wrong"}}) {
+      CliRun r = cli(args + at, env);
+      CHECK_MESSAGE(r.status == 2, args);
+      CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+      CHECK(slurp(ks) == original);
+      CHECK(listing(dir) == std::vector<std::string>{"prevent.ks"});
+    }
+  }
+  fs::remove_all(dir);
+}
