@@ -5,12 +5,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <memory>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "ksdoctor/aia.hpp"
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
@@ -30,6 +32,7 @@ struct RepairCliOptions {
   bool in_place = false;
   bool dry_run = false;
   bool no_backup = false;
+  int aia_timeout_ms = 5000;
 };
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -57,6 +60,7 @@ void check_usage(const RepairCliOptions& o) {
 CertPool load_sources(const std::vector<std::string>& from, const Password& storepass) {
   CertPool pool;
   for (const std::string& src : from) {
+    if (src == "aia") continue;  // fetched while planning (plan_repair_with_aia)
     TrustSourceResult source = load_trust_source(src, storepass);
     for (SourcedCertificate& c : source.certificates) {
       // The loader names its sources for verify's --trust; here they are --from arguments.
@@ -88,7 +92,11 @@ int run_repair(const RepairCliOptions& o) {
   options.now = resolve_now(o.common);
   // New entries are dated "now", which --at sets too: the same inputs give the same bytes.
   options.created_ms = options.now * 1000;
-  RepairPlan plan = plan_repair(store, sources, peers, options);
+  bool aia = std::find(o.from.begin(), o.from.end(), "aia") != o.from.end();
+  AiaOptions aia_options;
+  aia_options.timeout_ms = o.aia_timeout_ms;
+  RepairPlan plan = aia ? plan_repair_with_aia(store, sources, peers, options, aia_options)
+                        : plan_repair(store, sources, peers, options);
 
   report::RepairRun run;
   run.file = o.keystore;
@@ -125,9 +133,14 @@ Runner register_repair(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "repair", "complete and order key entries' chains, import the CAs peers need, atomically");
   cmd->add_option("KEYSTORE", o->keystore, "the keystore to repair (e.g. prevent.ks)")->required();
-  cmd->add_option("--from", o->from,
-                  "where missing certificates come from: a PEM/DER file, a folder, a keystore, "
-                  "or 'system'");
+  cmd->add_option(
+      "--from", o->from,
+      "where missing certificates come from: a PEM/DER file, a folder, a keystore, "
+      "'system', or 'aia' (fetch missing issuers from caIssuers URLs; off unless named)");
+  cmd->add_option("--aia-timeout", o->aia_timeout_ms,
+                  "with --from aia: give up on a caIssuers URL after MS milliseconds (default "
+                  "5000)")
+      ->check(CLI::Range(1, 600000));
   cmd->add_option("--peer", o->peers,
                   "a chain a peer presents (PEM/DER, leaf first): import what Java needs to "
                   "trust it");

@@ -155,14 +155,30 @@ std::vector<std::string> all_aliases(const Keystore& store, const RepairPlan& pl
 }
 
 // verify_peer findings that name a certificate to import; the ones the sources hold.
+// A certificate fetched over the network (`--from aia`) proves nothing by itself: it may become a
+// trust anchor only when a certificate the keystore already trusts signed it.
+bool may_trust(const CertPtr& cert, const CertPool& sources, const std::vector<CertPtr>& anchors) {
+  if (sources.origin(*cert).rfind("aia ", 0) != 0) return true;
+  for (const CertPtr& anchor : anchors) {
+    if (anchor->subject_der == cert->issuer_der && !cert->self_issued() &&
+        signature_valid(*cert, *anchor)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 CertPtr importable(const PeerVerdict& v, const std::unordered_map<std::string, CertPtr>& by_sha,
-                   const std::vector<CertPtr>& anchors) {
+                   const std::vector<CertPtr>& anchors, const CertPool& sources) {
   for (const Finding& f : v.findings) {
     if (f.code != "MISSING_INTERMEDIATE" && f.code != "UNTRUSTED_ROOT") continue;
     for (const auto& [key, value] : f.details) {
       if (key != "sha256") continue;
       auto it = by_sha.find(value);
-      if (it != by_sha.end() && !contains(anchors, it->second)) return it->second;
+      if (it != by_sha.end() && !contains(anchors, it->second) &&
+          may_trust(it->second, sources, anchors)) {
+        return it->second;
+      }
     }
   }
   return nullptr;
@@ -187,7 +203,7 @@ void plan_peer(const std::vector<CertPtr>& chain, const Keystore& store, const C
     std::vector<CertPtr> trial = anchors;
     PeerVerdict v = before;
     for (int round = 0; round < kMaxPeerImports && !v.trusted; ++round) {
-      CertPtr next = importable(v, by_sha, trial);
+      CertPtr next = importable(v, by_sha, trial, sources);
       if (!next) break;
       imports.push_back(next);
       trial.push_back(next);

@@ -209,7 +209,8 @@ void check_path(EntryChainReport& r, const Sources& sources, CertPtr wrong_signe
             ? "get the CA certificate " + end.issuer +
                   " from the CA, then: ksdoctor repair KEYSTORE --from FILE --in-place"
             : "download it from " + end.ca_issuers[0] +
-                  ", then: ksdoctor repair KEYSTORE --from FILE --in-place");
+                  " and run ksdoctor repair KEYSTORE --from FILE --in-place (or let repair fetch "
+                  "it: --from aia)");
     add_issuer_details(f, end);
     r.findings.push_back(std::move(f));
     return;
