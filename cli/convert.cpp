@@ -62,10 +62,20 @@ void check_same(const Keystore& planned, const Keystore& written) {
     if (dated && p.created_ms && w->created_ms != p.created_ms) {
       fail("entry '" + p.alias + "' changed date");
     }
-    if (w->chain.size() != p.chain.size()) fail("entry '" + p.alias + "' changed its chain");
-    for (std::size_t i = 0; i < p.chain.size(); ++i) {
-      if (w->chain[i]->der != p.chain[i]->der) fail("entry '" + p.alias + "' changed its chain");
+    bool same_chain = w->chain.size() == p.chain.size();
+    for (std::size_t i = 0; same_chain && i < p.chain.size(); ++i) {
+      same_chain = w->chain[i]->der == p.chain[i]->der;
     }
+    if (!same_chain && written.format == StoreFormat::kPkcs12) {
+      // Java builds PKCS#12 chains by issuer name when it loads the file: an out-of-order or
+      // incomplete stored chain cannot survive the conversion as it is.
+      throw UsageError("CHAIN_NOT_KEPT_BY_PKCS12",
+                       "the chain of '" + p.alias +
+                           "' is not in issuer order or lacks certificates the file holds, and "
+                           "PKCS#12 cannot keep it as stored (Java rebuilds PKCS#12 chains by "
+                           "issuer name): run ksdoctor repair on the keystore first");
+    }
+    if (!same_chain) fail("entry '" + p.alias + "' changed its chain");
   }
 }
 
