@@ -121,15 +121,19 @@ const EVP_MD* digest_for(std::string_view oid, bool& known) {
   };
   // Fetched once: an implicit fetch per verification costs a provider lookup under a lock.
   static std::mutex mutex;
-  static std::unordered_map<std::string, EVP_MD*> fetched;
+  using Digest = std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)>;
+  static std::unordered_map<std::string, Digest> fetched;
   for (const Entry& e : kTable) {
     if (e.oid != oid) continue;
     known = true;
     if (!e.digest) return nullptr;
     std::lock_guard<std::mutex> lock(mutex);
-    EVP_MD*& md = fetched[e.digest];
-    if (!md) md = EVP_MD_fetch(nullptr, e.digest, nullptr);
-    return md;
+    auto it = fetched.find(e.digest);
+    if (it == fetched.end()) {
+      it = fetched.emplace(e.digest, Digest(EVP_MD_fetch(nullptr, e.digest, nullptr), EVP_MD_free))
+               .first;
+    }
+    return it->second.get();
   }
   known = false;
   return nullptr;
