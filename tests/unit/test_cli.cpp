@@ -7,44 +7,15 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli_run.hpp"
 #include "fixture_util.hpp"
 
 namespace {
 
-struct Run {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs the CLI with a clean password environment and stdin from /dev/null (no TTY).
-Run run(const std::string& args, const std::string& env = "") {
-  static int counter = 0;
-  std::string err_path = "/tmp/ksdoctor-cli-test-" + std::to_string(::getpid()) + "-" +
-                         std::to_string(counter++) + ".err";
-  std::string cmd = "env -u KSDOCTOR_STOREPASS " + env + " " + KSDOCTOR_CLI + " " + args +
-                    " </dev/null 2>" + err_path;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  int status = ::pclose(p);
-  Run r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, slurp(err_path)};
-  std::remove(err_path.c_str());
-  return r;
-}
-
-std::size_t lines(const std::string& s) {
-  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
-}
+using clitest::lines;
+using clitest::Run;
+using clitest::run;
+using clitest::slurp;
 
 const std::string kAt = " --at 2030-01-01";
 

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_run.hpp"
 #include "fixture_util.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/layouts.hpp"
@@ -109,41 +110,14 @@ std::uint32_t mode_of(const std::string& path) {
 
 // --- the CLI (the same helper as test_cli.cpp: clean password environment, no TTY)
 
-struct Run {
-  int status;
-  std::string out;
-  std::string err;
-};
+using clitest::Run;
+using clitest::slurp;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-Run cli(const std::string& args, const std::string& env = "") {
-  static int counter = 0;
-  std::string err_path = "/tmp/ksdoctor-locate-test-" + std::to_string(::getpid()) + "-" +
-                         std::to_string(counter++) + ".err";
-  std::string cmd = "env -u KSDOCTOR_STOREPASS " + env + " " + KSDOCTOR_CLI + " " + args +
-                    " </dev/null 2>" + err_path;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  int status = ::pclose(p);
-  Run r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, slurp(err_path)};
-  std::remove(err_path.c_str());
-  return r;
-}
+Run cli(const std::string& args, const std::string& env = "") { return clitest::run(args, env); }
 
 std::string shell_quoted(const std::string& s) { return "'" + s + "'"; }
 
-std::size_t lines(const std::string& s) {
-  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
-}
+using clitest::lines;
 
 }  // namespace
 

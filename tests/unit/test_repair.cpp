@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli_run.hpp"
 #include "fixture_util.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
@@ -300,33 +301,11 @@ TEST_CASE("repair write: the demo keystore, in place, with a backup, mode 0600")
 
 namespace {
 
-struct CliRun {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using CliRun = clitest::Run;
+using clitest::slurp;
 
 CliRun cli(const std::string& args, const std::string& env = "KSDOCTOR_STOREPASS=changeit") {
-  std::string err_path =
-      fs::temp_directory_path() / ("ksdoctor-repair-cli-" + std::to_string(::getpid()) + ".err");
-  std::string cmd = "env -u KSDOCTOR_STOREPASS " + env + " " + KSDOCTOR_CLI + " repair " + args +
-                    " </dev/null 2>" + err_path;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  int status = ::pclose(p);
-  CliRun r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, slurp(err_path)};
-  std::remove(err_path.c_str());
-  return r;
+  return clitest::run("repair " + args, env);
 }
 
 std::vector<std::string> listing(const fs::path& dir) {
