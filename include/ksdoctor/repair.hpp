@@ -85,10 +85,11 @@ struct RepairPlan {
 
 // Pure. `sources` are the --from certificates (with origins). Each usable key entry's chain is
 // rebuilt along verify_keystore's path: missing intermediates added, order fixed, duplicates
-// and certificates off the path dropped. A chain that must change ends with its self-signed root
-// (as keytool does when it installs a CA reply); a chain already complete and ordered is left as
-// it is, with or without its root. A chain that reaches no root keeps every stored certificate
-// it cannot place (only exact duplicates go). For each peer chain Java rejects for a missing
+// and certificates off the path dropped. Every chain that reaches a root ends with it, as keytool
+// stores a chain when it installs a CA reply (so the stored chain alone proves the whole path).
+// A chain that reaches no root keeps every stored certificate it cannot place (only exact
+// duplicates go). For PKCS#12, the planned chains are the ones Java will rebuild on load
+// (pkcs12_as_java_reloads), with the difference explained in `changes`. For each peer chain Java rejects for a missing
 // issuer, exactly the source certificates that make verify_peer trust it become trusted entries.
 RepairPlan plan_repair(const Keystore& store, const CertPool& sources,
                        const std::vector<std::vector<CertPtr>>& peers,

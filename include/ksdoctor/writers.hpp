@@ -33,4 +33,11 @@ struct Pkcs12WriteOptions {
 Bytes write_pkcs12(const Keystore& store, const Password& storepass, std::int64_t now_ms,
                    const Pkcs12WriteOptions& options = {});
 
+// The keystore Java (and read_keystore) sees after loading what write_pkcs12 writes for `store`:
+// PKCS12KeyStore rebuilds every key entry's chain from all certificate bags of the file by issuer
+// name, so an out-of-order or incomplete chain, or one whose issuer another entry brings into
+// the file, comes back different. Certificates no listed entry reaches become
+// hidden_certificates. Everything else is `store` unchanged.
+Keystore pkcs12_as_java_reloads(const Keystore& store);
+
 }  // namespace ksdoctor

@@ -8,6 +8,7 @@
 
 #include "ksdoctor/chains.hpp"
 #include "ksdoctor/repair.hpp"
+#include "ksdoctor/writers.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -75,14 +76,7 @@ std::vector<CertPtr> rebuilt_chain(const EntryChainReport& r) {
   if (!r.reaches_root && path.size() >= 2 && !r.path[path.size() - 2].signature_ok) {
     path.pop_back();
   }
-  if (r.reaches_root) {
-    bool stored_is_path = r.stored.size() == path.size() &&
-                          std::equal(path.begin(), path.end(), r.stored.begin(), same);
-    bool stored_is_path_below_root =
-        r.stored.size() + 1 == path.size() &&
-        std::equal(r.stored.begin(), r.stored.end(), path.begin(), same);
-    return stored_is_path || stored_is_path_below_root ? r.stored : path;
-  }
+  if (r.reaches_root) return path;
   // No root: keep what cannot be placed (it may be the part of the chain we cannot check).
   std::vector<CertPtr> out = path;
   for (const CertPtr& c : r.stored) {
@@ -144,6 +138,52 @@ void describe_chain_change(const EntryChainReport& r, const std::vector<CertPtr>
         "the chain was not in issuer order (each certificate followed by its issuer); "
         "Java sends it as stored and strict peers reject it";
     changes.push_back(std::move(o));
+  }
+}
+
+// PKCS#12 keeps no chain as written: Java rebuilds every key's chain by issuer name from all the
+// file's certificates when it loads it. Where the planned file would come back different (an
+// untouched chain whose issuer the repair brings into the file, say), the plan says so and plans
+// what Java will see, so that the dry run and the read-back check tell the truth.
+void plan_pkcs12_reload(const Keystore& store, const CertPool& sources, RepairPlan& plan) {
+  Keystore planned = apply_plan(store, plan);
+  Keystore seen = pkcs12_as_java_reloads(planned);
+  for (std::size_t i = 0; i < planned.entries.size(); ++i) {
+    const Entry& want = planned.entries[i];
+    const std::vector<CertPtr>& got = seen.entries[i].chain;
+    if (want.kind != EntryKind::kPrivateKey ||
+        std::equal(want.chain.begin(), want.chain.end(), got.begin(), got.end(), same)) {
+      continue;
+    }
+    for (const CertPtr& c : got) {
+      if (contains(want.chain, c)) continue;
+      RepairChange add;
+      add.action = c->self_issued() ? RepairAction::kAddRoot : RepairAction::kAddIntermediate;
+      add.alias = want.alias;
+      add.cert = c;
+      add.origin = sources.origin(*c).empty() ? "this keystore" : sources.origin(*c);
+      add.reason = "Java rebuilds PKCS#12 chains by issuer name when it loads the file, and the "
+                   "repaired file holds this issuer";
+      plan.changes.push_back(std::move(add));
+    }
+    for (const CertPtr& c : want.chain) {
+      if (contains(got, c)) continue;
+      RepairChange drop;
+      drop.action = RepairAction::kDropCertificate;
+      drop.alias = want.alias;
+      drop.cert = c;
+      drop.reason = "Java rebuilds PKCS#12 chains by issuer name when it loads the file and "
+                    "does not reach this certificate from the leaf";
+      plan.changes.push_back(std::move(drop));
+    }
+    auto it = std::find_if(plan.chains.begin(), plan.chains.end(),
+                           [&](const ChainRepair& c) { return c.alias == want.alias; });
+    if (it != plan.chains.end()) {
+      it->after = got;
+    } else {
+      const Entry& original = store.entries[i];
+      plan.chains.push_back(ChainRepair{want.alias, original.chain, got});
+    }
   }
 }
 
@@ -353,6 +393,8 @@ RepairPlan plan_repair(const Keystore& store, const CertPool& sources,
   for (std::size_t i = 0; i < peers.size(); ++i) {
     plan_peer(peers[i], store, sources, by_sha, options, static_cast<int>(i), plan);
   }
+
+  if (store.format == StoreFormat::kPkcs12) plan_pkcs12_reload(store, sources, plan);
 
   // 4. What is still wrong once the plan is applied.
   Keystore planned = apply_plan(store, plan);

@@ -130,16 +130,30 @@ TEST_CASE("repair plan: duplicates and unrelated certificates are dropped") {
   CHECK(plan.changes.front().action == RepairAction::kAddRoot);
 }
 
-TEST_CASE("repair plan: a sound keystore has nothing to do, with or without the root") {
+TEST_CASE("repair plan: a complete chain ending with its root has nothing to do") {
   auto& p = pki();
-  for (auto chain : {std::vector<CertPtr>{p.leaf.cert, p.inter.cert},
-                     std::vector<CertPtr>{p.leaf.cert, p.inter.cert, p.root.cert}}) {
-    Keystore store =
-        store_of({testpki::key_entry("smtp", chain), testpki::trusted_entry("root", p.root.cert)});
-    RepairPlan plan = plan_repair(store, pool_of({p.inter.cert, p.root.cert}), {}, options());
-    CHECK(plan.changes.empty());
-    CHECK_FALSE(plan.changes_store());
-    CHECK(plan.sound());
+  Keystore store = store_of({testpki::key_entry("smtp", {p.leaf.cert, p.inter.cert, p.root.cert}),
+                             testpki::trusted_entry("root", p.root.cert)});
+  RepairPlan plan = plan_repair(store, pool_of({p.inter.cert, p.root.cert}), {}, options());
+  CHECK(plan.changes.empty());
+  CHECK_FALSE(plan.changes_store());
+  CHECK(plan.sound());
+}
+
+TEST_CASE("repair plan: an ordered chain without its root gains the root, as keytool stores it") {
+  auto& p = pki();
+  Keystore store = store_of({testpki::key_entry("smtp", {p.leaf.cert, p.inter.cert}),
+                             testpki::trusted_entry("root", p.root.cert)});
+  RepairPlan plan = plan_repair(store, CertPool(), {}, options());
+  REQUIRE(plan.chains.size() == 1);
+  CHECK(subjects(plan.chains[0].after) == subjects({p.leaf.cert, p.inter.cert, p.root.cert}));
+  CHECK(actions(plan) == std::vector<RepairAction>{RepairAction::kAddRoot});
+  CHECK(plan.sound());
+
+  SUBCASE("and without the root anywhere the chain is left as it is") {
+    Keystore rootless = store_of({testpki::key_entry("smtp", {p.leaf.cert, p.inter.cert})});
+    RepairPlan none = plan_repair(rootless, CertPool(), {}, options());
+    CHECK(none.chains.empty());
   }
 }
 
@@ -205,8 +219,9 @@ TEST_CASE("repair plan: a peer that omits its intermediate gets exactly that CA 
     }
   }
   SUBCASE("an already trusted peer changes nothing") {
-    Keystore trusting = store;
-    trusting.entries.push_back(testpki::trusted_entry("inter", p.inter.cert));
+    Keystore trusting = store_of({testpki::key_entry("smtp", {p.leaf.cert, p.inter.cert, p.root.cert}),
+                                  testpki::trusted_entry("root", p.root.cert),
+                                  testpki::trusted_entry("inter", p.inter.cert)});
     RepairPlan none = plan_repair(trusting, pool_of({p.inter.cert}), peers, options());
     CHECK(none.changes.empty());
     CHECK(none.peers[0].trusted_before);
