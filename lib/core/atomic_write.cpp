@@ -9,23 +9,15 @@
 #include <cstring>
 #include <vector>
 
+#include "core/paths.hpp"
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/timeutil.hpp"
 
 namespace ksdoctor {
 namespace {
 
-std::string dirname(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-std::string basename(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
+using paths::basename;
+using paths::dirname;
 
 bool exists(const std::string& path) {
   struct stat st {};

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/paths.hpp"
 #include "ksdoctor/atomic_write.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/locate.hpp"
@@ -17,16 +18,11 @@
 namespace ksdoctor {
 namespace {
 
+using paths::dirname;
+
 bool exists(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0;
-}
-
-std::string dirname(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
 }
 
 std::string sha256_hex(ByteView bytes) {

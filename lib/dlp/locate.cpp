@@ -16,12 +16,16 @@
 #include <set>
 #include <utility>
 
+#include "core/paths.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/timeutil.hpp"
 
 namespace ksdoctor {
 namespace {
+
+using paths::basename;
+using paths::dirname;
 
 using paths::iequals;
 using paths::lower;
@@ -32,18 +36,6 @@ bool contains(std::string_view haystack, std::string_view needle) {
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string dirname(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-std::string basename(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 std::string trim(std::string_view s) {

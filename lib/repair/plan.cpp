@@ -162,8 +162,9 @@ void plan_pkcs12_reload(const Keystore& store, const CertPool& sources, RepairPl
       add.alias = want.alias;
       add.cert = c;
       add.origin = sources.origin(*c).empty() ? "this keystore" : sources.origin(*c);
-      add.reason = "Java rebuilds PKCS#12 chains by issuer name when it loads the file, and the "
-                   "repaired file holds this issuer";
+      add.reason =
+          "Java rebuilds PKCS#12 chains by issuer name when it loads the file, and the "
+          "repaired file holds this issuer";
       plan.changes.push_back(std::move(add));
     }
     for (const CertPtr& c : want.chain) {
@@ -172,8 +173,9 @@ void plan_pkcs12_reload(const Keystore& store, const CertPool& sources, RepairPl
       drop.action = RepairAction::kDropCertificate;
       drop.alias = want.alias;
       drop.cert = c;
-      drop.reason = "Java rebuilds PKCS#12 chains by issuer name when it loads the file and "
-                    "does not reach this certificate from the leaf";
+      drop.reason =
+          "Java rebuilds PKCS#12 chains by issuer name when it loads the file and "
+          "does not reach this certificate from the leaf";
       plan.changes.push_back(std::move(drop));
     }
     auto it = std::find_if(plan.chains.begin(), plan.chains.end(),
