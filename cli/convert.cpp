@@ -1,4 +1,6 @@
 // `ksdoctor convert KEYSTORE --to jks|jceks|pkcs12 --out FILE`: every entry in another format.
+#include "ksdoctor/convert.hpp"
+
 #include <sys/stat.h>
 
 #include <chrono>
@@ -10,7 +12,6 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "ksdoctor/atomic_write.hpp"
-#include "ksdoctor/convert.hpp"
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
@@ -44,7 +45,8 @@ StoreFormat target_format(const std::string& to) {
   return StoreFormat::kPkcs12;
 }
 
-// The written file must read back as the planned model: same aliases, kinds, dates and chains.
+// The written file must read back as planned: same aliases, kinds, dates, and the chains Java will
+// see (ConvertResult::reloaded).
 void check_same(const Keystore& planned, const Keystore& written) {
   auto fail = [](const std::string& why) {
     throw IoError("VERIFY_FAILED", "the written keystore does not read back as planned: " + why);
@@ -65,15 +67,6 @@ void check_same(const Keystore& planned, const Keystore& written) {
     bool same_chain = w->chain.size() == p.chain.size();
     for (std::size_t i = 0; same_chain && i < p.chain.size(); ++i) {
       same_chain = w->chain[i]->der == p.chain[i]->der;
-    }
-    if (!same_chain && written.format == StoreFormat::kPkcs12) {
-      // Java builds PKCS#12 chains by issuer name when it loads the file: an out-of-order or
-      // incomplete stored chain cannot survive the conversion as it is.
-      throw UsageError("CHAIN_NOT_KEPT_BY_PKCS12",
-                       "the chain of '" + p.alias +
-                           "' is not in issuer order or lacks certificates the file holds, and "
-                           "PKCS#12 cannot keep it as stored (Java rebuilds PKCS#12 chains by "
-                           "issuer name): run ksdoctor repair on the keystore first");
     }
     if (!same_chain) fail("entry '" + p.alias + "' changed its chain");
   }
@@ -123,7 +116,7 @@ Runner register_convert(CLI::App& app) {
     }
     AtomicWriteOptions write;
     write.verify = [&](ByteView written) {
-      check_same(converted.store, read_keystore(written, storepass, options.to));
+      check_same(converted.reloaded, read_keystore(written, storepass, options.to));
     };
     write_file_atomically(o->out, bytes, write);
 
@@ -133,10 +126,13 @@ Runner register_convert(CLI::App& app) {
       j["out"] = o->out;
       j["from"] = format_name(source.format);
       j["to"] = format_name(options.to);
-      j["backup"] = backup.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(backup);
+      j["backup"] =
+          backup.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(backup);
       nlohmann::ordered_json entries = nlohmann::ordered_json::array();
-      for (const Entry& e : converted.store.entries) {
-        entries.push_back({{"alias", e.alias}, {"kind", kind_name(e.kind)}});
+      for (const Entry& e : converted.reloaded.entries) {
+        nlohmann::ordered_json chain = nlohmann::ordered_json::array();
+        for (const CertPtr& c : e.chain) chain.push_back(c->sha256);
+        entries.push_back({{"alias", e.alias}, {"kind", kind_name(e.kind)}, {"chain", chain}});
       }
       j["entries"] = entries;
       j["notes"] = converted.notes;
@@ -144,8 +140,8 @@ Runner register_convert(CLI::App& app) {
     } else {
       std::cout << o->keystore << " (" << format_name(source.format) << ") → " << o->out << " ("
                 << format_name(options.to) << "): " << converted.store.entries.size()
-                << " entries, mode 0600" << (backup.empty() ? "" : ", previous file kept as " + backup)
-                << "\n";
+                << " entries, mode 0600"
+                << (backup.empty() ? "" : ", previous file kept as " + backup) << "\n";
       for (const std::string& note : converted.notes) std::cout << "  note: " << note << "\n";
     }
     return 0;

@@ -20,14 +20,19 @@ struct ConvertOptions {
 struct ConvertResult {
   Keystore store;                  // the model to write (entries in the source's order)
   std::vector<std::string> notes;  // what changed beyond the format (dropped, renamed)
+  // What Java (and read_keystore) will see in the written file: `store`, except that PKCS#12
+  // chains are rebuilt by issuer name on load (pkcs12_as_java_reloads).
+  Keystore reloaded;
 };
 
 // Every entry carried over: trusted certificates as they are, private keys decrypted with the key
-// password and protected for the target format (protect_private_key), creation dates kept.
-// Throws UsageError("SECRET_KEY_IN_JKS") when a secret key would go to JKS, UsageError
-// ("SECRET_KEY_CONVERSION") for secret keys between JCEKS and PKCS#12 (not supported yet),
-// UsageError("ALIAS_COLLISION") when JKS's lower-casing would merge two aliases, and what
-// recover_private_key throws for a wrong key password.
+// password and protected for the target format (protect_private_key), secret keys likewise
+// between JCEKS and PKCS#12 (recover_secret_key_material, protect_secret_key) and copied as they
+// are within one format, creation dates kept. Throws UsageError("SECRET_KEY_IN_JKS") when a secret
+// key would go to JKS, UsageError("UNKNOWN_SECRET_KEY_ALGORITHM") for a secret key whose algorithm
+// Java's PKCS12 keystore could not name, UsageError("ALIAS_COLLISION") when JKS's lower-casing
+// would merge two aliases, and what recover_private_key / recover_secret_key_material throw for a
+// wrong key password.
 ConvertResult convert_keystore(const Keystore& source, const ConvertOptions& options);
 
 }  // namespace ksdoctor

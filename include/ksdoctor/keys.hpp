@@ -22,6 +22,23 @@ struct SecretKeyInfo {
 SecretKeyInfo recover_secret_key(const Keystore& store, const Entry& entry,
                                  const Password& keypass);
 
+// A secret key as Java's KeyStore.getKey returns it.
+struct SecretKeyMaterial {
+  std::string algorithm;  // Java's SecretKey.getAlgorithm(): "AES", "HmacSHA256", ...
+  SecureBytes key;        // getEncoded()
+};
+// The secret key of a JCEKS or PKCS#12 entry. Throws like recover_secret_key (PasswordError
+// KEY_NOT_RECOVERABLE on a wrong password).
+SecretKeyMaterial recover_secret_key_material(const Keystore& store, const Entry& entry,
+                                              const Password& keypass);
+// Protects a secret key the way JDK 17's KeyStore.setKeyEntry does: JCEKS seals a SecretKeySpec
+// with PBEWithMD5AndTripleDES (200 000 iterations); PKCS#12 encrypts SEQUENCE { 0,
+// AlgorithmId.get(algorithm), OCTET STRING key } like a private key. Throws
+// UsageError("SECRET_KEY_IN_JKS") for JKS and UsageError("UNKNOWN_SECRET_KEY_ALGORITHM") for a
+// PKCS#12 key whose algorithm name Java (or ksdoctor) cannot map to an OID.
+ProtectedKey protect_secret_key(const SecretKeyMaterial& key, StoreFormat format,
+                                const Password& keypass);
+
 // Algorithm and size of a PKCS#8 private key ("RSA 2048"). Throws FormatError when unreadable.
 PublicKeyInfo describe_private_key(const SecureBytes& pkcs8);
 // Whether the private key is the one whose public half is in `cert`.

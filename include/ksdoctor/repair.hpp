@@ -89,8 +89,9 @@ struct RepairPlan {
 // stores a chain when it installs a CA reply (so the stored chain alone proves the whole path).
 // A chain that reaches no root keeps every stored certificate it cannot place (only exact
 // duplicates go). For PKCS#12, the planned chains are the ones Java will rebuild on load
-// (pkcs12_as_java_reloads), with the difference explained in `changes`. For each peer chain Java rejects for a missing
-// issuer, exactly the source certificates that make verify_peer trust it become trusted entries.
+// (pkcs12_as_java_reloads), with the difference explained in `changes`. For each peer chain Java
+// rejects for a missing issuer, exactly the source certificates that make verify_peer trust it
+// become trusted entries.
 RepairPlan plan_repair(const Keystore& store, const CertPool& sources,
                        const std::vector<std::vector<CertPtr>>& peers,
                        const RepairOptions& options);

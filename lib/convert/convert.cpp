@@ -1,10 +1,12 @@
 #include "ksdoctor/convert.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/keys.hpp"
 #include "ksdoctor/text.hpp"
+#include "ksdoctor/writers.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -16,6 +18,27 @@ bool jks_family(StoreFormat f) { return f == StoreFormat::kJks || f == StoreForm
 std::string stored_alias(const std::string& alias, StoreFormat to) {
   if (!jks_family(to)) return alias;
   return utf16_to_utf8(java_lowercase(utf8_to_utf16(alias)));
+}
+
+// Java keeps no chain in a PKCS#12 file: it rebuilds each key's chain by issuer name from all the
+// file's certificates on load. Every stored certificate is still written (nothing is lost), but
+// where Java will see a different chain the user is told which.
+void note_pkcs12_chain_rebuilds(ConvertResult& result) {
+  result.reloaded = pkcs12_as_java_reloads(result.store);
+  for (std::size_t i = 0; i < result.store.entries.size(); ++i) {
+    const std::vector<CertPtr>& stored = result.store.entries[i].chain;
+    const std::vector<CertPtr>& seen = result.reloaded.entries[i].chain;
+    bool same = std::equal(stored.begin(), stored.end(), seen.begin(), seen.end(),
+                           [](const CertPtr& a, const CertPtr& b) { return a->der == b->der; });
+    if (same) continue;
+    result.notes.push_back(
+        "the chain of '" + result.store.entries[i].alias + "' (" + std::to_string(stored.size()) +
+        " certificates) will be seen by Java as " + std::to_string(seen.size()) +
+        " certificates in issuer order: Java rebuilds PKCS#12 chains by issuer name on load" +
+        (result.reloaded.hidden_certificates.empty()
+             ? std::string()
+             : " (certificates it does not reach stay in the file, unlisted)"));
+  }
 }
 
 }  // namespace
@@ -57,29 +80,35 @@ ConvertResult convert_keystore(const Keystore& source, const ConvertOptions& opt
                                                   "' is a secret key, which JKS cannot hold: "
                                                   "convert to jceks or pkcs12");
       }
-      if (jks_family(source.format) != jks_family(options.to)) {
-        throw UsageError("SECRET_KEY_CONVERSION",
-                         "entry '" + e.alias + "' is a secret key; converting secret keys between " +
-                             format_name(source.format) + " and " + format_name(options.to) +
-                             " is not supported yet");
+      if (source.format != options.to) {
+        SecretKeyMaterial material = recover_secret_key_material(source, e, keypass);
+        try {
+          copy.key = protect_secret_key(material, options.to, keypass);
+        } catch (const UsageError& why) {
+          throw UsageError(why.code(), "entry '" + e.alias + "': " + why.what());
+        }
+      } else {
+        copy.key = e.key;  // same format: the sealed object or secretBag content as it is
       }
-      copy.key = e.key;  // JCEKS -> JCEKS: the sealed object as it is
     }
     out.entries.push_back(std::move(copy));
   }
   if (options.to == StoreFormat::kPkcs12 && source.format != StoreFormat::kPkcs12) {
     for (const Entry& e : out.entries) {
       if (e.kind != EntryKind::kTrustedCert) continue;
-      result.notes.push_back("PKCS#12 stores no creation date for trusted certificates (Java "
-                             "reports the load time for them)");
+      result.notes.push_back(
+          "PKCS#12 stores no creation date for trusted certificates (Java "
+          "reports the load time for them)");
       break;
     }
   }
+  if (options.to == StoreFormat::kPkcs12) note_pkcs12_chain_rebuilds(result);
   if (!source.hidden_certificates.empty()) {
     result.notes.push_back(std::to_string(source.hidden_certificates.size()) +
                            " certificate(s) Java loads but does not list were not carried over "
                            "(ksdoctor repair makes them trusted entries)");
   }
+  if (options.to != StoreFormat::kPkcs12) result.reloaded = result.store;
   return result;
 }
 

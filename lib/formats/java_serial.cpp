@@ -199,7 +199,7 @@ class Parser {
       if (size > in_.remaining() / width) in_.fail("array longer than the input");
       ByteView data = in_.take(size * width);
       v.kind = element == 'B' ? Value::Kind::kByteArray : Value::Kind::kArray;
-      v.bytes = std::make_shared<const Bytes>(data.begin(), data.end());
+      v.bytes = std::make_shared<const SecureBytes>(data.begin(), data.end());
     }
     handles_[h].value = v;
     return v;
@@ -230,7 +230,7 @@ class Parser {
           Value p;
           p.kind = Value::Kind::kPrimitive;
           ByteView raw = in_.take(primitive_size(f.type));
-          p.bytes = std::make_shared<const Bytes>(raw.begin(), raw.end());
+          p.bytes = std::make_shared<const SecureBytes>(raw.begin(), raw.end());
           obj->fields[f.name] = std::move(p);
         }
       }

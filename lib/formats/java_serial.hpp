@@ -1,15 +1,18 @@
 // A strictly bounded reader for the small subset of Java object serialization that keystores
-// contain (JCEKS sealed secret keys and the SecretKeySpec/KeyRep inside them). It builds values,
-// never runs code, and refuses anything deeper or larger than the input allows.
+// contain (JCEKS sealed secret keys and the SecretKeySpec/KeyRep inside them), and a writer for
+// exactly the two streams a JCEKS secret key entry needs. The reader builds values, never runs
+// code, and refuses anything deeper or larger than the input allows.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include "ksdoctor/bytes.hpp"
+#include "ksdoctor/secret.hpp"
 
 namespace ksdoctor::javaser {
 
@@ -27,10 +30,11 @@ struct Value {
     kObject,
     kEnum
   } kind = Kind::kNull;
-  // Shared so that back-references cost nothing: a hostile stream cannot multiply memory.
-  std::shared_ptr<const Bytes> bytes;       // primitive bytes or byte[] contents
-  std::shared_ptr<const std::string> text;  // string value, or enum constant name
-  ObjectPtr object;                         // object value
+  // Shared so that back-references cost nothing: a hostile stream cannot multiply memory. Wiped
+  // when freed: a decrypted SecretKeySpec holds its key in a byte[].
+  std::shared_ptr<const SecureBytes> bytes;  // primitive bytes or byte[] contents
+  std::shared_ptr<const std::string> text;   // string value, or enum constant name
+  ObjectPtr object;                          // object value
 };
 
 struct Object {
@@ -41,5 +45,24 @@ struct Object {
 // Reads one object from a stream that starts with the AC ED 00 05 header. `consumed` receives
 // the number of bytes the stream occupied. Throws FormatError on anything unexpected.
 Value read_stream(ByteView bytes, std::size_t* consumed = nullptr);
+
+// A javax.crypto.spec.SecretKeySpec stream (fields algorithm, key) as ObjectOutputStream writes
+// it: what JDK 17's KeyProtector.seal encrypts for a JCEKS secret key entry, and what the
+// jceks.key.serialFilter lets through on load. Throws UsageError("NAME_TOO_LONG") when the
+// algorithm name does not fit writeUTF.
+SecureBytes write_secret_key_spec(std::string_view algorithm, ByteView key);
+
+// The fields of javax.crypto.SealedObject.
+struct SealedObjectFields {
+  ByteView encoded_params;     // DER of the cipher's AlgorithmParameters
+  ByteView encrypted_content;  // the sealed stream, encrypted
+  std::string_view params_alg;
+  std::string_view seal_alg;
+};
+
+// A com.sun.crypto.provider.SealedObjectForKeyProtector stream, byte for byte as keytool
+// -genseckey -storetype JCEKS writes it after the entry's date (class descriptors, handles and
+// back-references included).
+Bytes write_sealed_object_for_key_protector(const SealedObjectFields& sealed);
 
 }  // namespace ksdoctor::javaser

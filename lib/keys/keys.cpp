@@ -9,6 +9,7 @@
 #include "formats/pkcs12_keys.hpp"
 #include "key_protection.hpp"
 #include "ksdoctor/der.hpp"
+#include "secret_key_oids.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -56,49 +57,86 @@ PkeyPtr load_private(const SecureBytes& pkcs8) {
   return key;
 }
 
-// Java's name for a secret key algorithm OID (AlgorithmId.getName), or the dotted OID.
-std::string secret_key_algorithm(const std::string& oid) {
-  static const std::pair<const char*, const char*> kNames[] = {
-      {"2.16.840.1.101.3.4.1", "AES"},
-      {"1.3.14.3.2.17", "DESede"},
-      {"1.2.840.113549.3.7", "DESede"},
-      {"1.3.14.3.2.7", "DES"},
-      {"1.2.840.113549.2.7", "HmacSHA1"},
-      {"1.2.840.113549.2.8", "HmacSHA224"},
-      {"1.2.840.113549.2.9", "HmacSHA256"},
-      {"1.2.840.113549.2.10", "HmacSHA384"},
-      {"1.2.840.113549.2.11", "HmacSHA512"},
-      {"1.2.840.113549.2.12", "HmacSHA512/224"},
-      {"1.2.840.113549.2.13", "HmacSHA512/256"},
-      {"2.16.840.1.101.3.4.2.13", "HmacSHA3-224"},
-      {"2.16.840.1.101.3.4.2.14", "HmacSHA3-256"},
-      {"2.16.840.1.101.3.4.2.15", "HmacSHA3-384"},
-      {"2.16.840.1.101.3.4.2.16", "HmacSHA3-512"},
-      {"1.2.840.113549.3.4", "ARCFOUR"},
-      {"1.2.840.113549.3.2", "RC2"},
+// PKCS12KeyStore.engineGetKey turns a "PBE..." secret key into a PBEKey through its
+// SecretKeyFactory (getKeySpec keeps the low 7 bits of each byte, PBEKey then demands printable
+// ASCII); other names stay a SecretKeySpec.
+void pkcs12_pbe_key(SecretKeyMaterial& key) {
+  if (!key.algorithm.starts_with("PBE")) return;
+  static const char* const kFactories[] = {
+      "PBEWithMD5AndDES",      "PBEWithSHA1AndDESede", "PBEWithSHA1AndRC4_40",
+      "PBEWithSHA1AndRC4_128", "PBEWithSHA1AndRC2_40", "PBEWithSHA1AndRC2_128",
   };
-  for (const auto& [o, name] : kNames) {
-    if (oid == o) return name;
+  bool known = false;
+  for (const char* name : kFactories) known = known || key.algorithm == name;
+  if (!known) {
+    throw FormatError("KEY_UNREADABLE",
+                      "Get Key failed: " + key.algorithm + " SecretKeyFactory not available");
   }
-  return oid;
+  for (std::uint8_t& b : key.key) b &= 0x7f;
+  if (key.key.size() == 1 && key.key[0] == 0) return;
+  for (std::uint8_t b : key.key) {
+    if (b < 0x20 || b > 0x7e)
+      throw FormatError("KEY_UNREADABLE", "Get Key failed: Password is not ASCII");
+  }
 }
 
 // PKCS12KeyStore.engineGetKey for a secret key: the bag's EncryptedPrivateKeyInfo decrypts to
 // SEQUENCE { INTEGER 0, AlgorithmIdentifier, OCTET STRING key }.
-SecretKeyInfo pkcs12_secret_key_info(const Entry& entry, const Password& keypass) {
+SecretKeyMaterial pkcs12_secret_key(const Entry& entry, const Password& keypass) {
   SecureBytes plain = pkcs12_decrypt_shrouded_key(entry.key->blob, keypass);
+  SecretKeyMaterial out;
   try {
     der::Walker top(ByteView(plain.data(), plain.size()), "secret key");
     der::Walker info(top.expect(der::kSequence).value, "secret key");
     info.expect(der::kInteger);
     der::Walker alg(info.expect(der::kSequence).value, "secret key algorithm");
-    SecretKeyInfo out;
-    out.algorithm = secret_key_algorithm(der::oid_to_string(alg.expect(der::kOid).value));
-    out.bits = static_cast<int>(info.expect(der::kOctetString).value.size() * 8);
-    return out;
+    out.algorithm = java_secret_key_name(der::oid_to_string(alg.expect(der::kOid).value));
+    ByteView key = info.expect(der::kOctetString).value;
+    out.key.assign(key.begin(), key.end());
   } catch (const FormatError& e) {
     throw FormatError("KEY_UNREADABLE", std::string("Get Key failed: ") + e.what());
   }
+  pkcs12_pbe_key(out);
+  return out;
+}
+
+// JceKeyStore.engineGetKey: the sealed object's PBEWithMD5AndTripleDES content is a serialized
+// SecretKeySpec, or a KeyRep that readResolve turns into one (keytool's DESede and PBE keys).
+SecretKeyMaterial jceks_secret_key(const Entry& entry, const Password& keypass) {
+  using Kind = javaser::Value::Kind;
+  javaser::Value sealed = javaser::read_stream(entry.key->blob);
+  const auto& params = field(sealed, "encodedParams", Kind::kByteArray);
+  const auto& content = field(sealed, "encryptedContent", Kind::kByteArray);
+  PbeParams pbe = parse_pbe_params(*params.bytes);
+  SecureBytes plain = pbe_md5_triple_des_decrypt(*content.bytes, pbe.salt, pbe.iterations, keypass);
+  javaser::Value key;
+  try {
+    key = javaser::read_stream(ByteView(plain.data(), plain.size()));
+  } catch (const FormatError&) {
+    throw PasswordError("KEY_NOT_RECOVERABLE", "Cannot recover key");
+  }
+  const bool key_rep =
+      key.kind == Kind::kObject && key.object->class_name == "java.security.KeyRep";
+  if (!key_rep &&
+      (key.kind != Kind::kObject || key.object->class_name != "javax.crypto.spec.SecretKeySpec")) {
+    throw FormatError("KEY_UNREADABLE",
+                      "the sealed key is neither a SecretKeySpec nor a KeyRep "
+                      "(Java's jceks.key.serialFilter rejects it)");
+  }
+  SecretKeyMaterial out;
+  out.algorithm = *field(key, "algorithm", Kind::kString).text;
+  if (key_rep) {
+    const auto& type = field(key, "type", Kind::kEnum);
+    const auto& format = field(key, "format", Kind::kString);
+    if (*type.text != "SECRET" || *format.text != "RAW") {
+      throw FormatError("KEY_UNREADABLE", "KeyRep of type " + *type.text + " and format " +
+                                              *format.text + " is not a secret key");
+    }
+  }
+  // javax.crypto.spec.SecretKeySpec keeps the bytes in "key"; java.security.KeyRep in "encoded".
+  const SecureBytes& bytes = *field(key, key_rep ? "encoded" : "key", Kind::kByteArray).bytes;
+  out.key.assign(bytes.begin(), bytes.end());
+  return out;
 }
 
 }  // namespace
@@ -128,8 +166,8 @@ SecureBytes recover_private_key(const Keystore& store, const Entry& entry,
   throw FormatError("UNSUPPORTED_KEY_PROTECTION", "Unsupported key protection algorithm " + oid);
 }
 
-SecretKeyInfo recover_secret_key(const Keystore& store, const Entry& entry,
-                                 const Password& keypass) {
+SecretKeyMaterial recover_secret_key_material(const Keystore& store, const Entry& entry,
+                                              const Password& keypass) {
   bool supported = store.format == StoreFormat::kJceks || store.format == StoreFormat::kPkcs12;
   if (entry.kind != EntryKind::kSecretKey || !entry.key || !supported) {
     throw UsageError("NOT_A_SECRET_KEY",
@@ -138,30 +176,14 @@ SecretKeyInfo recover_secret_key(const Keystore& store, const Entry& entry,
   if (keypass.is_null()) {
     throw PasswordError("KEY_NOT_RECOVERABLE", "no key password to recover the key with");
   }
-  if (store.format == StoreFormat::kPkcs12) return pkcs12_secret_key_info(entry, keypass);
-  javaser::Value sealed = javaser::read_stream(entry.key->blob);
-  using Kind = javaser::Value::Kind;
-  const auto& params = field(sealed, "encodedParams", Kind::kByteArray);
-  const auto& content = field(sealed, "encryptedContent", Kind::kByteArray);
-  PbeParams pbe = parse_pbe_params(*params.bytes);
-  SecureBytes plain = pbe_md5_triple_des_decrypt(*content.bytes, pbe.salt, pbe.iterations, keypass);
-  javaser::Value key;
-  try {
-    key = javaser::read_stream(ByteView(plain.data(), plain.size()));
-  } catch (const FormatError&) {
-    throw PasswordError("KEY_NOT_RECOVERABLE", "Cannot recover key");
-  }
-  SecretKeyInfo info;
-  info.algorithm = *field(key, "algorithm", Kind::kString).text;
-  // javax.crypto.spec.SecretKeySpec keeps the bytes in "key"; java.security.KeyRep in "encoded".
-  const auto& fields = key.object->fields;
-  for (const char* name : {"key", "encoded"}) {
-    auto it = fields.find(name);
-    if (it != fields.end() && it->second.kind == Kind::kByteArray) {
-      info.bits = static_cast<int>(it->second.bytes->size() * 8);
-    }
-  }
-  return info;
+  if (store.format == StoreFormat::kPkcs12) return pkcs12_secret_key(entry, keypass);
+  return jceks_secret_key(entry, keypass);
+}
+
+SecretKeyInfo recover_secret_key(const Keystore& store, const Entry& entry,
+                                 const Password& keypass) {
+  SecretKeyMaterial material = recover_secret_key_material(store, entry, keypass);
+  return SecretKeyInfo{material.algorithm, static_cast<int>(material.key.size() * 8)};
 }
 
 PublicKeyInfo describe_private_key(const SecureBytes& pkcs8) {

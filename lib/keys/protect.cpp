@@ -1,18 +1,23 @@
-// Protecting a private key for a keystore format, as Java's KeyStore.setKeyEntry does: the JKS
-// key protector, JCEKS's PBEWithMD5AndTripleDES, or PKCS#12's PBES2 (JDK 17 defaults).
+// Protecting a private or secret key for a keystore format, as Java's KeyStore.setKeyEntry does:
+// the JKS key protector, JCEKS's PBEWithMD5AndTripleDES, or PKCS#12's PBES2 (JDK 17 defaults).
 #include <openssl/evp.h>
 #include <openssl/md5.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
-#include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
+#include "formats/java_serial.hpp"
+#include "formats/pkcs12_pbe.hpp"
 #include "formats/pkcs12_writer_der.hpp"
 #include "key_protection.hpp"
+#include "ksdoctor/der.hpp"
 #include "ksdoctor/keys.hpp"
+#include "secret_key_oids.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -21,6 +26,8 @@ namespace derw = pkcs12::derw;
 
 constexpr const char* kJksKeyProtectorOid = "1.3.6.1.4.1.42.2.17.1.1";
 constexpr const char* kJceKeyProtectorOid = "1.3.6.1.4.1.42.2.19.1";
+constexpr const char* kPbes2Oid = "1.2.840.113549.1.5.13";
+constexpr const char* kJceksSealAlgorithm = "PBEWithMD5AndTripleDES";
 constexpr int kJceksIterations = 200000;  // com.sun.crypto.provider.KeyProtector, JDK 17
 constexpr int kPkcs12Iterations = 10000;  // keystore.pkcs12.keyPbeIterationCount, JDK 17
 
@@ -90,7 +97,92 @@ Bytes pkcs12_protect(const SecureBytes& pkcs8, const Password& keypass) {
   return out;
 }
 
+// A DER tag and definite minimal length, for contents written after it.
+SecureBytes der_header(std::uint8_t tag, std::size_t length) {
+  SecureBytes out = {tag};
+  if (length < 0x80) {
+    out.push_back(static_cast<std::uint8_t>(length));
+    return out;
+  }
+  std::uint8_t digits[sizeof length];
+  std::size_t n = 0;
+  for (std::size_t v = length; v; v >>= 8) digits[n++] = static_cast<std::uint8_t>(v);
+  out.push_back(static_cast<std::uint8_t>(0x80 | n));
+  while (n) out.push_back(digits[--n]);
+  return out;
+}
+
+// com.sun.crypto.provider.KeyProtector.seal: a serialized SecretKeySpec encrypted with
+// PBEWithMD5AndTripleDES under a random 8-byte salt, inside a SealedObjectForKeyProtector.
+Bytes jceks_seal(const SecretKeyMaterial& key, const Password& keypass) {
+  Bytes salt = random_bytes(8);
+  SecureBytes spec = javaser::write_secret_key_spec(key.algorithm, key.key);
+  Bytes cipher = pbe_md5_triple_des_encrypt(spec, salt, kJceksIterations, keypass);
+  Bytes params = derw::sequence({derw::octet_string(salt), derw::integer(kJceksIterations)});
+  return javaser::write_sealed_object_for_key_protector(
+      {params, cipher, kJceksSealAlgorithm, kJceksSealAlgorithm});
+}
+
+// PKCS12KeyStore.setKeyEntry for a SecretKey: a PKCS#8-shaped SEQUENCE { INTEGER 0,
+// AlgorithmId.get(getAlgorithm()) with NULL parameters, OCTET STRING getEncoded() }, encrypted as
+// a private key would be. A name AlgorithmId.get rejects makes Java refuse the entry ("Key
+// protection algorithm not found"), so it is refused here rather than written under a guessed OID.
+Bytes pkcs12_protect_secret(const SecretKeyMaterial& key, const Password& keypass) {
+  std::optional<std::string> oid = java_secret_key_oid(key.algorithm);
+  if (!oid) {
+    throw UsageError("UNKNOWN_SECRET_KEY_ALGORITHM",
+                     "secret key algorithm '" + key.algorithm +
+                         "' has no OID Java's PKCS12 keystore (or ksdoctor) knows; Java refuses "
+                         "such a key with \"unrecognized algorithm name\": keep it in JCEKS");
+  }
+  Bytes algorithm = derw::sequence({derw::oid(*oid), derw::null()});
+  Bytes version = derw::integer(0);
+  SecureBytes key_header = der_header(der::kOctetString, key.key.size());
+  // Assembled by hand rather than with derw, which would copy the key into non-wiping buffers.
+  SecureBytes info = der_header(
+      der::kSequence, version.size() + algorithm.size() + key_header.size() + key.key.size());
+  info.insert(info.end(), version.begin(), version.end());
+  info.insert(info.end(), algorithm.begin(), algorithm.end());
+  info.insert(info.end(), key_header.begin(), key_header.end());
+  info.insert(info.end(), key.key.begin(), key.key.end());
+  return pkcs12_protect(info, keypass);
+}
+
+// PKCS12KeyStore derives the key-encryption key through a PBEKey, which takes only printable
+// ASCII: Java could not protect (nor recover) a key with any other password.
+void require_pkcs12_key_password(const Password& keypass) {
+  if (!pkcs12::java_pbe_ascii(keypass)) {
+    throw UsageError("PASSWORD_NOT_ASCII",
+                     "Java's PKCS12 keystore protects keys only with printable ASCII passwords");
+  }
+}
+
 }  // namespace
+
+ProtectedKey protect_secret_key(const SecretKeyMaterial& key, StoreFormat format,
+                                const Password& keypass) {
+  if (keypass.is_null()) throw UsageError("PASSWORD_REQUIRED", "a key password is required");
+  ProtectedKey out;
+  switch (format) {
+    case StoreFormat::kJks:
+      throw UsageError("SECRET_KEY_IN_JKS",
+                       "a secret key cannot be stored in a JKS keystore (Java's JKS holds only "
+                       "private keys and certificates; use JCEKS or PKCS12)");
+    case StoreFormat::kJceks:
+      out.algorithm = kJceksSealAlgorithm;
+      out.algorithm_oid = kJceKeyProtectorOid;
+      out.blob = jceks_seal(key, keypass);
+      break;
+    case StoreFormat::kPkcs12:
+      require_pkcs12_key_password(keypass);
+      out.algorithm = "PBEWithHmacSHA256AndAES_256";
+      out.algorithm_oid = kPbes2Oid;
+      out.iterations = kPkcs12Iterations;
+      out.blob = pkcs12_protect_secret(key, keypass);
+      break;
+  }
+  return out;
+}
 
 ProtectedKey protect_private_key(const SecureBytes& pkcs8, StoreFormat format,
                                  const Password& keypass) {
@@ -109,8 +201,9 @@ ProtectedKey protect_private_key(const SecureBytes& pkcs8, StoreFormat format,
       key.blob = jceks_protect(pkcs8, keypass);
       break;
     case StoreFormat::kPkcs12:
+      require_pkcs12_key_password(keypass);
       key.algorithm = "PBEWithHmacSHA256AndAES_256";
-      key.algorithm_oid = "1.2.840.113549.1.5.13";
+      key.algorithm_oid = kPbes2Oid;
       key.iterations = kPkcs12Iterations;
       key.blob = pkcs12_protect(pkcs8, keypass);
       break;
