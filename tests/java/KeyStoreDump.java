@@ -1,5 +1,7 @@
 // KeyStoreDump — what a JVM sees in keystores, one JSON line per store, for the round-trip test
-// (tests/roundtrip). Reads lines "PATH<TAB>STOREPASS<TAB>KEYPASS" on stdin.
+// (tests/roundtrip). Reads lines "PATH<TAB>STOREPASS<TAB>KEYPASS" on stdin; with two more fields
+// "as=TYPE<TAB>TARGET" it dumps instead what Java itself writes to TARGET when it copies the store
+// into TYPE.
 //
 //   java -cp DIR KeyStoreDump < list.tsv
 //
@@ -23,7 +25,11 @@ public final class KeyStoreDump {
         for (String line; (line = in.readLine()) != null; ) {
             if (line.isEmpty()) continue;
             String[] f = line.split("\t", -1);
-            out.println(dump(f[0], f[1].toCharArray(), f[2].toCharArray()));
+            if (f.length > 3 && f[3].startsWith("as=")) {
+                out.println(javaConversion(f[0], f[1].toCharArray(), f[2].toCharArray(), f[3].substring(3), f[4]));
+            } else {
+                out.println(dump(f[0], f[1].toCharArray(), f[2].toCharArray()));
+            }
         }
     }
 
@@ -73,6 +79,40 @@ public final class KeyStoreDump {
         return sb.append('}').toString();
     }
 
+    // What Java itself makes of the store in another type: every entry copied with the KeyStore API
+    // (as keytool -importkeystore does), stored to TARGET, loaded again and dumped. Key
+    // entries whose chain setKeyEntry refuses ("Certificate chain is not valid": PKCS12 wants issuer
+    // order) are listed in "java_refused" and left out.
+    static String javaConversion(String path, char[] storepass, char[] keypass, String type, String targetPath) {
+        File target = new File(targetPath);
+        List<String> refused = new ArrayList<>();
+        try {
+            KeyStore src = KeyStore.getInstance(new File(path), storepass);
+            KeyStore dst = KeyStore.getInstance(type);
+            dst.load(null, null);
+            for (String alias : Collections.list(src.aliases())) {
+                if (src.isCertificateEntry(alias)) {
+                    dst.setCertificateEntry(alias, src.getCertificate(alias));
+                    continue;
+                }
+                Key k;
+                try { k = src.getKey(alias, keypass); } catch (UnrecoverableKeyException e) { k = src.getKey(alias, storepass); }
+                try {
+                    dst.setKeyEntry(alias, k, keypass, src.getCertificateChain(alias));
+                } catch (KeyStoreException e) {
+                    refused.add(alias);
+                }
+            }
+            try (OutputStream o = new FileOutputStream(target)) { dst.store(o, storepass); }
+        } catch (Exception e) {
+            return "{\"file\":" + json(target.getPath()) + ",\"error\":" + json(e.toString()) + "}";
+        }
+        String d = dump(target.getPath(), storepass, keypass);
+        StringBuilder r = new StringBuilder(",\"java_refused\":[");
+        for (int i = 0; i < refused.size(); i++) r.append(i > 0 ? "," : "").append(json(refused.get(i)));
+        return d.substring(0, d.length() - 1) + r.append("]}");
+    }
+
     static boolean complete(Certificate[] chain) {
         try {
             for (int i = 0; i < chain.length; i++) {
@@ -93,14 +133,5 @@ public final class KeyStoreDump {
         return sb.toString();
     }
 
-    static String json(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20 || c > 0x7e) sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        return sb.append('"').toString();
-    }
+    static String json(String s) { return TestText.json(s); }
 }

@@ -259,16 +259,7 @@ public final class RandomKeyStores {
         return (X509Certificate) CF.generateCertificate(new ByteArrayInputStream(impl.getEncoded()));
     }
 
-    static void writePem(Path file, List<X509Certificate> certs) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        Base64.Encoder enc = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        for (X509Certificate c : certs) {
-            sb.append("# ").append(c.getSubjectX500Principal().getName()).append('\n');
-            sb.append("-----BEGIN CERTIFICATE-----\n").append(enc.encodeToString(c.getEncoded()))
-              .append("\n-----END CERTIFICATE-----\n");
-        }
-        Files.writeString(file, sb.toString(), StandardCharsets.US_ASCII);
-    }
+    static void writePem(Path file, List<X509Certificate> certs) throws Exception { TestText.writePem(file, certs); }
 
     // ---- date patching -------------------------------------------------------------------------
     static long randomDate(Random rnd) {

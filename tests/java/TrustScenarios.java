@@ -521,15 +521,7 @@ public final class TrustScenarios {
 
     static List<X509Certificate> certsOf(List<Cert> l) { List<X509Certificate> r = new ArrayList<>(); for (Cert c : l) r.add(c.x509); return r; }
 
-    static void writePem(Path file, List<X509Certificate> certs) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        Base64.Encoder enc = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        for (X509Certificate c : certs) {
-            sb.append("-----BEGIN CERTIFICATE-----\n").append(enc.encodeToString(c.getEncoded()))
-              .append("\n-----END CERTIFICATE-----\n");
-        }
-        Files.writeString(file, sb.toString());
-    }
+    static void writePem(Path file, List<X509Certificate> certs) throws Exception { TestText.writePem(file, certs); }
 
     static String sha256(X509Certificate c) throws Exception {
         byte[] d = MessageDigest.getInstance("SHA-256").digest(c.getEncoded());
