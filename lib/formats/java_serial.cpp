@@ -5,22 +5,7 @@
 namespace ksdoctor::javaser {
 namespace {
 
-enum : std::uint8_t {
-  kTcNull = 0x70,
-  kTcReference = 0x71,
-  kTcClassDesc = 0x72,
-  kTcObject = 0x73,
-  kTcString = 0x74,
-  kTcArray = 0x75,
-  kTcEndBlockData = 0x78,
-  kTcBlockData = 0x77,
-  kTcBlockDataLong = 0x7A,
-  kTcLongString = 0x7C,
-  kTcEnum = 0x7E,
-};
-enum : std::uint8_t { kScWriteMethod = 0x01, kScSerializable = 0x02 };
 constexpr int kMaxDepth = 24;
-constexpr std::uint32_t kBaseHandle = 0x7E0000;
 constexpr std::size_t kMaxHandles = 4096;
 
 struct FieldDesc {

@@ -4,6 +4,7 @@
 // code, and refuses anything deeper or larger than the input allows.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +19,24 @@ namespace ksdoctor::javaser {
 
 struct Object;
 using ObjectPtr = std::shared_ptr<Object>;
+
+// The stream's type codes (java.io.ObjectStreamConstants) both directions use.
+enum : std::uint8_t {
+  kTcNull = 0x70,
+  kTcReference = 0x71,
+  kTcClassDesc = 0x72,
+  kTcObject = 0x73,
+  kTcString = 0x74,
+  kTcArray = 0x75,
+  kTcBlockData = 0x77,
+  kTcEndBlockData = 0x78,
+  kTcBlockDataLong = 0x7A,
+  kTcLongString = 0x7C,
+  kTcEnum = 0x7E,
+};
+constexpr std::uint8_t kScWriteMethod = 0x01;
+constexpr std::uint8_t kScSerializable = 0x02;
+constexpr std::uint32_t kBaseHandle = 0x7E0000;
 
 // null, primitive (raw big-endian bytes), string, byte[] / other array, object
 struct Value {

@@ -9,18 +9,6 @@
 namespace ksdoctor::javaser {
 namespace {
 
-enum : std::uint8_t {
-  kTcNull = 0x70,
-  kTcReference = 0x71,
-  kTcClassDesc = 0x72,
-  kTcObject = 0x73,
-  kTcString = 0x74,
-  kTcArray = 0x75,
-  kTcEndBlockData = 0x78,
-};
-constexpr std::uint8_t kScSerializable = 0x02;
-constexpr std::uint32_t kBaseHandle = 0x7E0000;
-
 constexpr std::uint64_t kSecretKeySpecUid = 0x5B470B66E230614DULL;  // 6577238317307289933L
 constexpr std::uint64_t kSealedObjectForKeyProtectorUid = 0xCD57CA59E730BB53ULL;
 constexpr std::uint64_t kSealedObjectUid = 0x3E363DA6C3B75470ULL;

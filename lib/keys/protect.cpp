@@ -148,63 +148,62 @@ Bytes pkcs12_protect_secret(const SecretKeyMaterial& key, const Password& keypas
   return pkcs12_protect(info, keypass);
 }
 
-// PKCS12KeyStore derives the key-encryption key through a PBEKey, which takes only printable
-// ASCII: Java could not protect (nor recover) a key with any other password.
-void require_pkcs12_key_password(const Password& keypass) {
-  if (!pkcs12::java_pbe_ascii(keypass)) {
-    throw UsageError("PASSWORD_NOT_ASCII",
-                     "Java's PKCS12 keystore protects keys only with printable ASCII passwords");
-  }
-}
-
-}  // namespace
-
-ProtectedKey protect_secret_key(const SecretKeyMaterial& key, StoreFormat format,
-                                const Password& keypass) {
-  if (keypass.is_null()) throw UsageError("PASSWORD_REQUIRED", "a key password is required");
-  ProtectedKey out;
-  switch (format) {
-    case StoreFormat::kJks:
-      throw UsageError("SECRET_KEY_IN_JKS",
-                       "a secret key cannot be stored in a JKS keystore (Java's JKS holds only "
-                       "private keys and certificates; use JCEKS or PKCS12)");
-    case StoreFormat::kJceks:
-      out.algorithm = kJceksSealAlgorithm;
-      out.algorithm_oid = kJceKeyProtectorOid;
-      out.blob = jceks_seal(key, keypass);
-      break;
-    case StoreFormat::kPkcs12:
-      require_pkcs12_key_password(keypass);
-      out.algorithm = "PBEWithHmacSHA256AndAES_256";
-      out.algorithm_oid = kPbes2Oid;
-      out.iterations = kPkcs12Iterations;
-      out.blob = pkcs12_protect_secret(key, keypass);
-      break;
-  }
-  return out;
-}
-
-ProtectedKey protect_private_key(const SecureBytes& pkcs8, StoreFormat format,
-                                 const Password& keypass) {
+// How JDK 17's setKeyEntry protects a key in `format` (the blob aside). PKCS12KeyStore derives
+// the key-encryption key through a PBEKey, which takes only printable ASCII: Java could not
+// protect (nor recover) a key with any other password.
+ProtectedKey protection_for(StoreFormat format, const Password& keypass) {
   if (keypass.is_null()) throw UsageError("PASSWORD_REQUIRED", "a key password is required");
   ProtectedKey key;
   switch (format) {
     case StoreFormat::kJks:
       key.algorithm = "JKS key protector";
       key.algorithm_oid = kJksKeyProtectorOid;
-      key.blob = jks_protect(pkcs8, keypass);
       break;
     case StoreFormat::kJceks:
-      key.algorithm = "PBEWithMD5AndTripleDES";
+      key.algorithm = kJceksSealAlgorithm;
       key.algorithm_oid = kJceKeyProtectorOid;
       key.iterations = kJceksIterations;
-      key.blob = jceks_protect(pkcs8, keypass);
       break;
     case StoreFormat::kPkcs12:
-      require_pkcs12_key_password(keypass);
+      if (!pkcs12::java_pbe_ascii(keypass)) {
+        throw UsageError(
+            "PASSWORD_NOT_ASCII",
+            "Java's PKCS12 keystore protects keys only with printable ASCII passwords");
+      }
       key.algorithm = "PBEWithHmacSHA256AndAES_256";
       key.algorithm_oid = kPbes2Oid;
       key.iterations = kPkcs12Iterations;
+      break;
+  }
+  return key;
+}
+
+}  // namespace
+
+ProtectedKey protect_secret_key(const SecretKeyMaterial& key, StoreFormat format,
+                                const Password& keypass) {
+  if (format == StoreFormat::kJks) {
+    throw UsageError("SECRET_KEY_IN_JKS",
+                     "a secret key cannot be stored in a JKS keystore (Java's JKS holds only "
+                     "private keys and certificates; use JCEKS or PKCS12)");
+  }
+  ProtectedKey out = protection_for(format, keypass);
+  out.blob = format == StoreFormat::kJceks ? jceks_seal(key, keypass)
+                                           : pkcs12_protect_secret(key, keypass);
+  return out;
+}
+
+ProtectedKey protect_private_key(const SecureBytes& pkcs8, StoreFormat format,
+                                 const Password& keypass) {
+  ProtectedKey key = protection_for(format, keypass);
+  switch (format) {
+    case StoreFormat::kJks:
+      key.blob = jks_protect(pkcs8, keypass);
+      break;
+    case StoreFormat::kJceks:
+      key.blob = jceks_protect(pkcs8, keypass);
+      break;
+    case StoreFormat::kPkcs12:
       key.blob = pkcs12_protect(pkcs8, keypass);
       break;
   }
