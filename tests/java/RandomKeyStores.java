@@ -8,6 +8,7 @@
 // Writes into OUT_DIR:
 //   kNNN.jks | kNNN.jceks | kNNN.p12   COUNT keystores (types in turn), store password "changeit"
 //   bundle.pem      every intermediate CA and every root CA of the run's PKIs (what `repair --from` gets)
+//   peer.pem        a TLS server's leaf under one of the intermediates, without it (`repair --peer`)
 //   manifest.tsv    file, type, storepass, keypass, #private, #trusted, #secret, dates, notes
 //
 // Contents: 1-4 private key entries (RSA 2048 or EC P-256 from a pool of 3 + 4 key pairs, each
@@ -101,6 +102,12 @@ public final class RandomKeyStores {
             manifest.append(store(rnd, out, i, type)).append('\n');
         }
         Files.writeString(out.resolve("manifest.tsv"), manifest.toString(), StandardCharsets.UTF_8);
+        // The DLP case: a downstream MTA sends its leaf without the intermediate. Drawn last, so
+        // the stores above do not depend on it.
+        Ca via = INTS.get(rnd.nextInt(INTS.size()));
+        X509Certificate peer = cert(rnd, "CN=mta.roundtrip.test,O=ksdoctor roundtrip",
+                RSA.get(rnd.nextInt(RSA.size())).getPublic(), via, false);
+        writePem(out.resolve("peer.pem"), List.of(peer));
     }
 
     static final String[] ALIAS_BASES = {"server", "client", "tomcat", "mykey", "Signing-Key",

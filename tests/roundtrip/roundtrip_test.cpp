@@ -194,7 +194,7 @@ std::string repair_differences(const json& a, const json& b, const json& plan, l
 }
 
 // Converts every store to each type (its own too: keys re-protected) and repairs it with `--from
-// bundle`, then asks one JVM (KeyStoreDump) about every file and checks:
+// bundle` (and `peer_args`), then asks one JVM (KeyStoreDump) about every file and checks:
 //  convert: aliases (case-insensitively), kinds, dates and key bytes as in the original; chains as
 //    stored, except into PKCS#12, where Java rebuilds chains by issuer name on load: there each
 //    chain must be the one Java gets when it converts the store itself (keytool -importkeystore's
@@ -211,9 +211,10 @@ struct RoundTripCounts {
 };
 
 RoundTripCounts convert_and_repair(const std::vector<Store>& stores, const std::string& bundle,
-                                   const fs::path& work, bool require_sound) {
+                                   const std::vector<std::string>& peer_args, const fs::path& work,
+                                   bool require_sound) {
   const std::string at = "2031-02-03T04:05:06Z";
-  const long long at_ms = 1927771506000LL;
+  const long long at_ms = 1927857906000LL;
   struct Conv {
     const Store* s;
     std::string to, out;
@@ -250,14 +251,17 @@ RoundTripCounts convert_and_repair(const std::vector<Store>& stores, const std::
       converted.push_back({&st, to, out, json::parse(r.out)});
       to_dump.push_back({out, st.storepass, st.keypass, "", ""});
     }
-    ProcessResult dry = run_process({KSDOCTOR_CLI, "repair", st.path, "--from", bundle, "--dry-run",
-                                     "--format", "json", "--at", at},
-                                    env);
+    std::vector<std::string> repair = {KSDOCTOR_CLI, "repair", st.path, "--from",
+                                       bundle,       "--at",   at};
+    repair.insert(repair.end(), peer_args.begin(), peer_args.end());
+    std::vector<std::string> dry_run = repair;
+    dry_run.insert(dry_run.end(), {"--dry-run", "--format", "json"});
+    ProcessResult dry = run_process(dry_run, env);
     REQUIRE_MESSAGE((dry.exit_code == 0 || dry.exit_code == 1), st.path << ": " << dry.err);
     json plan = json::parse(dry.out);
     std::string out = (work / "repaired" / name).string();
-    ProcessResult rep = run_process(
-        {KSDOCTOR_CLI, "repair", st.path, "--from", bundle, "--out", out, "--at", at}, env);
+    repair.insert(repair.end(), {"--out", out});
+    ProcessResult rep = run_process(repair, env);
     ++n.repairs;
     bool sound = plan["sound"] == true;
     if (!sound) ++n.unsound;
@@ -381,11 +385,13 @@ TEST_CASE("roundtrip: convert and repair of random keystores, judged by a JVM") 
   REQUIRE_MESSAGE(gen.exit_code == 0, gen.err);
   std::vector<Store> stores = read_random_manifest(work);
   REQUIRE(static_cast<int>(stores.size()) == count);
-  RoundTripCounts n = convert_and_repair(stores, (work / "bundle.pem").string(), work, true);
+  RoundTripCounts n = convert_and_repair(stores, (work / "bundle.pem").string(),
+                                         {"--peer", (work / "peer.pem").string()}, work, true);
   CHECK(n.conversions_ok >= 150);
   CHECK(n.secret_conversions > 0);
   CHECK(n.java_oracle > 0);
   CHECK(n.chains_changed > 0);
+  CHECK(n.added > 0);
 }
 
 TEST_CASE("roundtrip: repair --peer closes the loop with Java on random PKIs") {
@@ -554,7 +560,7 @@ TEST_CASE("roundtrip: convert and repair of every fixture keystore, judged by a 
   }
   REQUIRE(stores.size() >= 25);
   RoundTripCounts n =
-      convert_and_repair(stores, (fixtures / "pki" / "ca-chain.pem").string(), work, false);
+      convert_and_repair(stores, (fixtures / "pki" / "ca-chain.pem").string(), {}, work, false);
   CHECK(n.repairs == static_cast<int>(stores.size()));
   CHECK(n.conversions_ok >= 75);
 }
