@@ -18,6 +18,7 @@
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/repair.hpp"
+#include "ksdoctor/writers.hpp"
 #include "test_pki.hpp"
 
 using namespace ksdoctor;
@@ -157,6 +158,25 @@ TEST_CASE("repair plan: an ordered chain without its root gains the root, as key
   }
 }
 
+TEST_CASE("repair plan: PKCS#12 chains are planned as Java rebuilds them on load") {
+  auto& p = pki();
+  SUBCASE("a certificate the issuer-name rebuild does not reach leaves the chain") {
+    // No root anywhere: the chain cannot be rebuilt, and a JKS would keep it as it is; Java's
+    // PKCS12KeyStore will only ever list the leaf.
+    Keystore jks = store_of({testpki::key_entry("smtp", {p.leaf.cert, p.other.cert})});
+    CHECK(plan_repair(jks, CertPool(), {}, options()).chains.empty());
+    Keystore p12 = jks;
+    p12.format = StoreFormat::kPkcs12;
+    RepairPlan plan = plan_repair(p12, CertPool(), {}, options());
+    REQUIRE(plan.chains.size() == 1);
+    CHECK(subjects(plan.chains[0].after) == subjects({p.leaf.cert}));
+    REQUIRE(plan.changes.size() == 1);
+    CHECK(plan.changes[0].action == RepairAction::kDropCertificate);
+    CHECK(plan.changes[0].reason.find("Java rebuilds PKCS#12 chains") != std::string::npos);
+    CHECK(pkcs12_as_java_reloads(apply_plan(p12, plan)).entries[0].chain.size() == 1);
+  }
+}
+
 TEST_CASE("repair plan: a missing issuer no source holds is named, not fixed") {
   auto& p = pki();
   testpki::Spec leaf = testpki::leaf_spec();
@@ -219,9 +239,10 @@ TEST_CASE("repair plan: a peer that omits its intermediate gets exactly that CA 
     }
   }
   SUBCASE("an already trusted peer changes nothing") {
-    Keystore trusting = store_of({testpki::key_entry("smtp", {p.leaf.cert, p.inter.cert, p.root.cert}),
-                                  testpki::trusted_entry("root", p.root.cert),
-                                  testpki::trusted_entry("inter", p.inter.cert)});
+    Keystore trusting =
+        store_of({testpki::key_entry("smtp", {p.leaf.cert, p.inter.cert, p.root.cert}),
+                  testpki::trusted_entry("root", p.root.cert),
+                  testpki::trusted_entry("inter", p.inter.cert)});
     RepairPlan none = plan_repair(trusting, pool_of({p.inter.cert}), peers, options());
     CHECK(none.changes.empty());
     CHECK(none.peers[0].trusted_before);
