@@ -11,7 +11,7 @@ PACKAGES := build-essential cmake pkg-config libssl-dev libbotan-2-dev libcli11-
             libclang-rt-14-dev time hyperfine jq graphviz
 
 
-.PHONY: deps build run test unit-asan bench bench-verify fuzz clean format
+.PHONY: deps build run test bench bench-verify fuzz clean format
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \

@@ -5,8 +5,8 @@
 
 #include <memory>
 
-#include "formats/java_serial.hpp"
-#include "formats/pkcs12_keys.hpp"
+#include "formats/jks/java_serial.hpp"
+#include "formats/pkcs12/pkcs12_keys.hpp"
 #include "key_protection.hpp"
 #include "ksdoctor/der.hpp"
 #include "secret_key_oids.hpp"

@@ -11,9 +11,9 @@
 #include <memory>
 #include <optional>
 
-#include "formats/java_serial.hpp"
-#include "formats/pkcs12_pbe.hpp"
-#include "formats/pkcs12_writer_der.hpp"
+#include "formats/jks/java_serial.hpp"
+#include "formats/pkcs12/pkcs12_pbe.hpp"
+#include "formats/pkcs12/pkcs12_writer_der.hpp"
 #include "key_protection.hpp"
 #include "ksdoctor/der.hpp"
 #include "ksdoctor/keys.hpp"

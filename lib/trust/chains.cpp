@@ -6,7 +6,7 @@
 #include <thread>
 #include <unordered_set>
 
-#include "formats/java_x500.hpp"
+#include "x509/java_x500.hpp"
 #include "ksdoctor/chains.hpp"
 #include "pkix.hpp"
 

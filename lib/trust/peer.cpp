@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <functional>
 
-#include "formats/java_x500.hpp"
+#include "x509/java_x500.hpp"
 #include "ksdoctor/trust.hpp"
 #include "pkix.hpp"
 

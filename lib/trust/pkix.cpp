@@ -1,6 +1,6 @@
 #include "pkix.hpp"
 
-#include "formats/java_x500.hpp"
+#include "x509/java_x500.hpp"
 #include "ksdoctor/trust.hpp"
 
 namespace ksdoctor::pkix {

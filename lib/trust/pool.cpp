@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "formats/java_x500.hpp"
+#include "x509/java_x500.hpp"
 #include "ksdoctor/der.hpp"
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/trust.hpp"

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "fixture_util.hpp"
-#include "formats/java_hashtable.hpp"
+#include "formats/jks/java_hashtable.hpp"
 #include "ksdoctor/formats.hpp"
 
 using namespace ksdoctor;

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "fixture_util.hpp"
-#include "formats/pkcs12_der.hpp"
-#include "formats/pkcs12_keys.hpp"
-#include "formats/pkcs12_pbe.hpp"
+#include "formats/pkcs12/pkcs12_der.hpp"
+#include "formats/pkcs12/pkcs12_keys.hpp"
+#include "formats/pkcs12/pkcs12_pbe.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/inspect.hpp"
 #include "ksdoctor/keys.hpp"

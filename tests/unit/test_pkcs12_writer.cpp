@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "fixture_util.hpp"
-#include "formats/pkcs12_bags.hpp"
-#include "formats/pkcs12_der.hpp"
-#include "formats/pkcs12_mac.hpp"
-#include "formats/pkcs12_pbe.hpp"
+#include "formats/pkcs12/pkcs12_bags.hpp"
+#include "formats/pkcs12/pkcs12_der.hpp"
+#include "formats/pkcs12/pkcs12_mac.hpp"
+#include "formats/pkcs12/pkcs12_pbe.hpp"
 #include "ksdoctor/der.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/pem.hpp"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "fixture_util.hpp"
-#include "formats/java_serial.hpp"
+#include "formats/jks/java_serial.hpp"
 #include "ksdoctor/convert.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/keys.hpp"

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "java_x500.hpp"
+#include "x509/java_x500.hpp"
 
 namespace ksdoctor::pkcs12 {
 
