@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 DEMO ?= fixtures/demo/prevent.ks
 
-PACKAGES := build-essential cmake pkg-config libssl-dev libbotan-2-dev libcli11-dev doctest-dev \
+PACKAGES := build-essential cmake pkg-config libssl-dev libcurl4-openssl-dev libbotan-2-dev libcli11-dev doctest-dev \
             nlohmann-json3-dev openjdk-17-jdk-headless openssl libbenchmark-dev clang-14 \
             libclang-rt-14-dev time hyperfine jq graphviz
 

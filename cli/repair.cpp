@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -95,6 +96,13 @@ int run_repair(const RepairCliOptions& o) {
   bool aia = std::find(o.from.begin(), o.from.end(), "aia") != o.from.end();
   AiaOptions aia_options;
   aia_options.timeout_ms = o.aia_timeout_ms;
+  auto env = [](const char* lower, const char* upper) {  // curl's convention: lower case first
+    const char* value = std::getenv(lower);
+    if (!value || !*value) value = std::getenv(upper);
+    return std::string(value ? value : "");
+  };
+  aia_options.proxies = {env("http_proxy", "HTTP_PROXY"), env("https_proxy", "HTTPS_PROXY"),
+                         env("no_proxy", "NO_PROXY")};
   RepairPlan plan = aia ? plan_repair_with_aia(store, sources, peers, options, aia_options)
                         : plan_repair(store, sources, peers, options);
 

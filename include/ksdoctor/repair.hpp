@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "ksdoctor/aia.hpp"
 #include "ksdoctor/bytes.hpp"
 #include "ksdoctor/findings.hpp"
 #include "ksdoctor/keystore.hpp"
@@ -136,5 +137,21 @@ Bytes serialize_keystore(const Keystore& planned, const Password& storepass,
 // as it was. Throws IoError / FormatError / UsageError / Error; the target is then untouched.
 RepairWriteResult write_repaired_keystore(const Keystore& planned, const Password& storepass,
                                           const RepairWriteOptions& options);
+
+// `repair --from aia`: how to fetch the missing issuers from their caIssuers URLs.
+struct AiaOptions {
+  int timeout_ms = 5000;  // per URL
+  int max_rounds = 4;     // fetch-and-plan rounds: one per missing level of a chain
+  std::size_t max_bytes = std::size_t{1} << 20;
+  ProxySettings proxies;  // direct unless given
+};
+
+// plan_repair, then, while the plan still names a missing issuer (MISSING_INTERMEDIATE) whose
+// child has a caIssuers URL not fetched yet: fetch every such URL, add what it serves to
+// `sources` (origin "aia <url>") and plan again, at most `aia.max_rounds` times. Failed fetches
+// are appended to the final plan's `remaining` as AIA_FETCH_FAILED warnings.
+RepairPlan plan_repair_with_aia(const Keystore& store, CertPool& sources,
+                                const std::vector<std::vector<CertPtr>>& peers,
+                                const RepairOptions& options, const AiaOptions& aia);
 
 }  // namespace ksdoctor

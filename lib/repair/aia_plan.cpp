@@ -2,7 +2,7 @@
 // again with what they served.
 #include <set>
 
-#include "ksdoctor/aia.hpp"
+#include "ksdoctor/repair.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -33,7 +33,7 @@ RepairPlan plan_repair_with_aia(const Keystore& store, CertPool& sources,
     if (urls.empty()) break;
     bool added = false;
     for (const std::string& url : urls) {
-      AiaFetchResult r = fetch_ca_issuers(url, aia.timeout_ms, aia.max_bytes);
+      AiaFetchResult r = fetch_ca_issuers(url, aia.timeout_ms, aia.max_bytes, aia.proxies);
       for (CertPtr& cert : r.certs) added = sources.add(std::move(cert), "aia " + url) || added;
       for (Finding& f : r.problems) problems.push_back(std::move(f));
     }

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "ksdoctor/aia.hpp"
+#include "ksdoctor/repair.hpp"
 #include "test_pki.hpp"
 
 using namespace ksdoctor;
@@ -346,4 +348,57 @@ TEST_CASE("aia repair plan: an unreachable issuer stays missing, with the fetch 
   }
   CHECK(missing);
   CHECK(failed);
+}
+
+TEST_CASE("aia fetch: through the http_proxy, unless no_proxy names the host") {
+  HttpServer origin;  // serves nothing: a direct fetch is a 404
+  HttpServer proxy;   // answers the absolute-form request a proxy gets
+  std::string url = origin.url("/issuing.crt");
+  proxy.serve(url, HttpServer::ok(der(pki().inter.cert), "application/pkix-cert"));
+  ProxySettings proxies;
+  proxies.http_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+
+  AiaFetchResult r = fetch_ca_issuers(url, 2000, std::size_t{1} << 20, proxies);
+  CHECK(r.problems.empty());
+  REQUIRE(r.certs.size() == 1);
+  CHECK(r.certs[0]->sha256 == pki().inter.cert->sha256);
+
+  for (const char* bypass : {"localhost, 127.0.0.1", "*", "127.0.0.0/8"}) {
+    CAPTURE(bypass);
+    proxies.no_proxy = bypass;
+    r = fetch_ca_issuers(url, 2000, std::size_t{1} << 20, proxies);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(detail(r.problems[0], "reason") == "HTTP status 404");
+  }
+}
+
+TEST_CASE("aia fetch: https:// goes through the https_proxy's CONNECT tunnel") {
+  HttpServer origin;
+  HttpServer proxy;
+  std::string authority = "127.0.0.1:" + std::to_string(origin.port());
+  proxy.serve(authority, HttpServer::status(403));  // "CONNECT 127.0.0.1:port HTTP/1.1"
+  ProxySettings proxies;
+  // Were http_proxy used for https://, the origin would answer the CONNECT with a 404.
+  proxies.http_proxy = authority;
+  proxies.https_proxy = "127.0.0.1:" + std::to_string(proxy.port());
+
+  AiaFetchResult r = fetch_ca_issuers("https://" + authority + "/issuing.crt", 2000,
+                                      std::size_t{1} << 20, proxies);
+  CHECK(r.certs.empty());
+  REQUIRE(r.problems.size() == 1);
+  CHECK(detail(r.problems[0], "reason").find("403") != std::string::npos);
+}
+
+TEST_CASE("aia fetch: proxy environment variables are read by the CLI, never the library") {
+  HttpServer server;
+  HttpServer proxy;  // a 404 for every request it would get
+  server.serve("/issuing.crt", HttpServer::ok(der(pki().inter.cert), "application/pkix-cert"));
+  std::string proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+  ::setenv("http_proxy", proxy_url.c_str(), 1);
+  ::setenv("HTTP_PROXY", proxy_url.c_str(), 1);
+  AiaFetchResult r = fetch_ca_issuers(server.url("/issuing.crt"), 2000);
+  ::unsetenv("http_proxy");
+  ::unsetenv("HTTP_PROXY");
+  CHECK(r.problems.empty());
+  CHECK(r.certs.size() == 1);
 }
