@@ -1,5 +1,5 @@
-// The file system as locate reads it: the only place in dlp/ (apart from --fix's writes) that
-// calls the OS, so that a port replaces these few functions and nothing else.
+// The file system as locate sees it: the only calls to the OS in dlp/ besides fix.cpp's
+// mkdir (whole files are read with core's read_file), so that a port replaces these few.
 #pragma once
 
 #include <cstddef>
