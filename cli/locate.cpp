@@ -79,6 +79,23 @@ class Progress {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// The option that names the property key, as reports call it.
+const report::LocateNaming kNaming{"--property"};
+
+// locate_keystore, with what to try next when no install is found at all.
+LocateResult locate(const LocateOptions& options) {
+  try {
+    return locate_keystore(options);
+  } catch (const LocateError& e) {
+    if (e.reason() != LocateError::Reason::kNoInstall) throw;
+    throw LocateError(e.code(),
+                      std::string(e.what()) +
+                          "; point --root at the drive or file system that holds it, or name the "
+                          "file with --properties",
+                      e.reason());
+  }
+}
+
 int run_locate(const LocateCliOptions& o) {
   LocateOptions options;
   options.root = o.root;
@@ -88,7 +105,7 @@ int run_locate(const LocateCliOptions& o) {
   options.storepass = storepass(o.common);
   Progress progress;
   options.progress = progress.callback();
-  LocateResult result = locate_keystore(options);
+  LocateResult result = locate(options);
   progress.clear();
 
   std::optional<FixRun> fix;
@@ -115,7 +132,7 @@ int run_locate(const LocateCliOptions& o) {
     if (!o.dry_run) {
       for (FixPlan& plan : run.plans) apply_fix(plan);
       // Report the state after the fix, as a new run would see it.
-      if (copies > 0) result = locate_keystore(options);
+      if (copies > 0) result = locate(options);
       progress.clear();
     }
     fix = std::move(run);
@@ -123,9 +140,9 @@ int run_locate(const LocateCliOptions& o) {
 
   const FixRun* fix_ptr = fix ? &*fix : nullptr;
   if (output_format(o.common) == OutputFormat::kJson) {
-    std::cout << report::locate_json(result, fix_ptr).dump(2) << "\n";
+    std::cout << report::locate_json(result, fix_ptr, kNaming).dump(2) << "\n";
   } else {
-    std::cout << report::locate_text(result, fix_ptr);
+    std::cout << report::locate_text(result, fix_ptr, kNaming);
   }
   bool pending = false;
   if (fix && fix->dry_run) {

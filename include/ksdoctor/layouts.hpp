@@ -10,7 +10,6 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace ksdoctor {
@@ -45,6 +44,10 @@ struct InstallLayout {
 // then the older single-tree ones.
 const std::vector<InstallLayout>& builtin_layouts();
 
+// "custom": an install in folders of the admin's choosing, known only by its properties file.
+// It has no default data or keystore folder; its wrong places are under the program folder.
+const InstallLayout& custom_layout();
+
 // One install found on disk: a layout with its version filled in and its folders resolved.
 struct Install {
   InstallLayout layout;
@@ -72,31 +75,9 @@ std::vector<Install> find_installs(const std::string& root,
 std::optional<Install> install_from_properties(const std::string& file,
                                                const std::vector<InstallLayout>& layouts);
 
-// Path helpers shared by layouts and locate.
-namespace paths {
-
-// Splits on '/' (and on '\\' when `windows`), dropping empty components and ".".
-std::vector<std::string> split(std::string_view path, bool windows);
-// `base` + "/" + `rel` (no doubled separators; `rel` may be empty).
-std::string join(const std::string& base, std::string_view rel);
-// ASCII case folding, what Windows' file systems do for the names that matter here.
-bool iequals(std::string_view a, std::string_view b);
-std::string lower(std::string_view s);
-
-// Resolves `components` under the existing folder `base`, one folder at a time, matching each
-// name exactly or (when `insensitive`) ignoring ASCII case, preferring an exact match and then
-// the first match in byte order. Components that do not exist are appended as written.
-struct Resolved {
-  std::string path;
-  bool exists = false;  // every component was found
-};
-Resolved resolve(const std::string& base, const std::vector<std::string>& components,
-                 bool insensitive);
-
-// Orders version strings as people do: "9.1" < "15.8.00000" < "16.0" < "25.1" (digit runs compare
-// as numbers, everything else byte-wise).
-bool version_less(std::string_view a, std::string_view b);
-
-}  // namespace paths
+// The custom_layout() install whose properties file is `file` (when install_from_properties
+// finds none): its program folder is what holds Protect/config/Protect.properties (the file's
+// folder when it is not in Protect/config), its root is `root`.
+Install custom_install(const std::string& file, const std::string& root);
 
 }  // namespace ksdoctor

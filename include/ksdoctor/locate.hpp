@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ksdoctor/error.hpp"
@@ -22,10 +23,19 @@
 
 namespace ksdoctor {
 
-// No install under the root, or none of the requested version.
+// No install under the root, or none of the requested version (code "NO_INSTALL_FOUND").
 class LocateError : public Error {
  public:
-  using Error::Error;
+  enum class Reason {
+    kNoInstall,      // nothing under the root follows a known layout
+    kNoSuchVersion,  // installs exist, none of LocateOptions::version
+  };
+  LocateError(std::string code, const std::string& message, Reason reason)
+      : Error(std::move(code), message), reason_(reason) {}
+  Reason reason() const noexcept { return reason_; }
+
+ private:
+  Reason reason_;
 };
 
 struct ScanLimits {
@@ -42,8 +52,8 @@ struct ScanProgress {
 
 struct LocateOptions {
   std::string root = "/";
-  std::optional<std::string> properties_file;  // --properties: this file, its install inferred
-  std::optional<std::string> property_key;     // --property: the key that names the location
+  std::optional<std::string> properties_file;  // this file, its install inferred (no root scan)
+  std::optional<std::string> property_key;     // the key that names the location
   std::optional<std::string> version;          // only installs of this version (or layout name)
   std::vector<InstallLayout> layouts = builtin_layouts();
   Password storepass;  // null: open every keystore as Java does with a null password
@@ -95,7 +105,8 @@ struct PropertyMatch {
   std::string raw;    // the line as written
   int line = 0;
   int score = 0;    // higher is more specific: names prevent.ks 4, a keystore folder 3, key 2
-  std::string why;  // "value names prevent.ks; key mentions 'keystore'"
+  std::string why;  // "value names prevent.ks; key mentions 'keystore'"; "" when not found
+                    // generically (LocationSource::kNamedProperty)
 };
 
 // Effective entries (the last occurrence of each key, as Java's getProperty) whose value looks
@@ -103,11 +114,16 @@ struct PropertyMatch {
 // about passwords are skipped.
 std::vector<PropertyMatch> keystore_properties(const PropertiesFile& props);
 
+// Where the configured location comes from.
+enum class LocationSource {
+  kFoundProperty,  // a Protect.properties entry found generically (keystore_properties)
+  kNamedProperty,  // the entry LocateOptions::property_key names
+  kLayoutDefault,  // nothing in Protect.properties names it: the layout's default folder
+  kNone,           // no property and no layout default
+};
+
 struct ConfiguredLocation {
-  // "property" (found generically), "--property" (named by the caller), "layout" (nothing in
-  // Protect.properties names it: the layout's default folder), or "none" (no property and no
-  // layout default).
-  std::string source;
+  LocationSource source = LocationSource::kNone;
   std::optional<PropertyMatch> property;
   bool resolved = false;  // folder/path below are the location on this machine
   std::string folder;

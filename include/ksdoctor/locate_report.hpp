@@ -8,8 +8,15 @@
 
 namespace ksdoctor::report {
 
-// `fix` is null unless --fix or --dry-run was given.
-nlohmann::ordered_json locate_json(const LocateResult& result, const FixRun* fix);
-std::string locate_text(const LocateResult& result, const FixRun* fix);
+// How the caller names LocateOptions::property_key (the CLI: its option, "--property"): the JSON
+// `configured.source` of a location taken from that key, and the words that explain it.
+struct LocateNaming {
+  std::string property_key;
+};
+
+// `fix` is null unless the run planned or applied fixes.
+nlohmann::ordered_json locate_json(const LocateResult& result, const FixRun* fix,
+                                   const LocateNaming& naming);
+std::string locate_text(const LocateResult& result, const FixRun* fix, const LocateNaming& naming);
 
 }  // namespace ksdoctor::report

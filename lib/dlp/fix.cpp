@@ -1,15 +1,12 @@
 // locate --fix: copy the best keystore copy to the configured path, keeping what was there.
-#include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 #include "core/paths.hpp"
+#include "dlp/fs.hpp"
+#include "dlp/locate_steps.hpp"
 #include "ksdoctor/atomic_write.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/locate.hpp"
@@ -21,15 +18,7 @@ namespace {
 using paths::dirname;
 
 bool exists(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0;
-}
-
-std::string sha256_hex(ByteView bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) return "";
-  return to_hex(ByteView(md, len));
+  return fs::file_info(path, fs::Links::kDoNotFollow).has_value();
 }
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
@@ -107,13 +96,12 @@ void apply_fix(FixPlan& plan) {
   }
   std::string owner_of = plan.source;
   if (!plan.backup.empty()) {
-    struct stat st {};
-    if (::stat(plan.target.c_str(), &st) != 0) fail("stat", plan.target);
+    std::optional<fs::FileInfo> target = fs::file_info(plan.target);
+    if (!target) fail("stat", plan.target);
     Bytes old = read_file(plan.target, std::size_t{64} << 20);
     // The backup keeps the old bytes and mode (never wider than the new file's policy) so that
     // it can simply be renamed back.
-    write_atomically(plan.backup, old, sane_mode(static_cast<std::uint32_t>(st.st_mode & 0777)),
-                     plan.target);
+    write_atomically(plan.backup, old, sane_mode(target->mode & 0777), plan.target);
     owner_of = plan.target;
   }
   write_atomically(plan.target, source, plan.mode, owner_of);

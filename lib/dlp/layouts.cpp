@@ -1,10 +1,10 @@
 #include "ksdoctor/layouts.hpp"
 
-#include <dirent.h>
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cctype>
+
+#include "core/paths.hpp"
+#include "dlp/fs.hpp"
+#include "dlp/install_paths.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -30,38 +30,13 @@ std::vector<WrongPlace> wrong_places_single_tree() {
   };
 }
 
-struct DirEntry {
-  std::string name;
-  bool is_dir = false;
-};
-
-// Entries of `path` in byte order (following symbolic links for the type); empty when the folder
-// cannot be read.
-std::vector<DirEntry> list_dir(const std::string& path) {
-  std::vector<DirEntry> out;
-  DIR* dir = ::opendir(path.c_str());
-  if (!dir) return out;
-  while (dirent* e = ::readdir(dir)) {
-    std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    struct stat st {};
-    bool is_dir = ::stat(paths::join(path, name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-    out.push_back({std::move(name), is_dir});
+// The folders in `path` in byte order (following symbolic links); empty when it cannot be read.
+std::vector<std::string> subfolders(const std::string& path) {
+  std::vector<std::string> out;
+  for (std::string& name : fs::list_names(path).value_or(std::vector<std::string>{})) {
+    if (fs::is_directory(paths::join(path, name))) out.push_back(std::move(name));
   }
-  ::closedir(dir);
-  std::sort(out.begin(), out.end(),
-            [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
   return out;
-}
-
-bool is_dir(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
 }
 
 std::string with_version(const std::string& pattern, const std::string& version) {
@@ -87,7 +62,7 @@ Install make_install(const InstallLayout& layout, const std::string& root,
   paths::Resolved data = paths::resolve(
       root, paths::split(with_version(layout.data_dir, version), false), layout.windows);
   in.data_dir = data.path;
-  in.data_dir_exists = data.exists && is_dir(data.path);
+  in.data_dir_exists = data.exists && fs::is_directory(data.path);
   in.default_keystore_dir =
       paths::resolve(data.path, paths::split(layout.keystore_dir, false), layout.windows).path;
   return in;
@@ -105,23 +80,21 @@ std::vector<Match> expand(const std::string& root, const std::string& pattern, b
     std::vector<Match> next;
     for (const Match& m : current) {
       if (comp == kVersion) {
-        for (const DirEntry& e : list_dir(m.path)) {
-          if (e.is_dir && e.name[0] != '.') next.push_back({paths::join(m.path, e.name), e.name});
+        for (const std::string& name : subfolders(m.path)) {
+          if (name[0] != '.') next.push_back({paths::join(m.path, name), name});
         }
         continue;
       }
       std::string exact = paths::join(m.path, comp);
-      if (is_dir(exact)) {
+      if (fs::is_directory(exact)) {
         next.push_back({exact, m.version});
         continue;
       }
       if (!insensitive) continue;
       // Two names differing only in case cannot both exist on Windows; on a case-sensitive copy
       // they can, and both are searched.
-      for (const DirEntry& e : list_dir(m.path)) {
-        if (e.is_dir && paths::iequals(e.name, comp)) {
-          next.push_back({paths::join(m.path, e.name), m.version});
-        }
+      for (const std::string& name : subfolders(m.path)) {
+        if (paths::iequals(name, comp)) next.push_back({paths::join(m.path, name), m.version});
       }
     }
     current = std::move(next);
@@ -220,111 +193,45 @@ std::optional<Install> install_from_properties(const std::string& file,
     if (root.empty()) root = ".";
     std::string program = root;
     for (std::size_t i = 0; i < program_len; ++i) program = paths::join(program, comps[offset + i]);
-    if (!exists(program)) continue;
+    if (!fs::exists(program)) continue;
     Install in = make_install(layout, root, program, version);
     in.properties_file = file;  // exactly the file the user named
-    in.properties_exists = exists(file);
+    in.properties_exists = fs::exists(file);
     return in;
   }
   return std::nullopt;
 }
 
-namespace paths {
+const InstallLayout& custom_layout() {
+  static const InstallLayout layout = [] {
+    InstallLayout custom;
+    custom.name = "custom";
+    custom.windows = true;
+    custom.wrong_places = {
+        {WrongPlace::Base::kProgram, "Protect/keystore",
+         "the keystore folder under the program files"},
+        {WrongPlace::Base::kProgram, "Protect/config", "the configuration folder"},
+        {WrongPlace::Base::kProgram, "Protect", "the Protect folder"},
+    };
+    return custom;
+  }();
+  return layout;
+}
 
-std::vector<std::string> split(std::string_view path, bool windows) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] {
-    if (!cur.empty() && cur != ".") out.push_back(cur);
-    cur.clear();
-  };
-  for (char c : path) {
-    if (c == '/' || (windows && c == '\\')) {
-      flush();
-    } else {
-      cur.push_back(c);
-    }
+Install custom_install(const std::string& file, const std::string& root) {
+  Install in;
+  in.layout = custom_layout();
+  in.properties_file = file;
+  in.properties_exists = fs::exists(file);
+  std::string dir = paths::dirname(file);
+  std::vector<std::string> comps = paths::split(dir, false);
+  if (comps.size() >= 2 && paths::iequals(comps[comps.size() - 1], "config") &&
+      paths::iequals(comps[comps.size() - 2], "Protect")) {
+    dir = paths::dirname(paths::dirname(dir));
   }
-  flush();
-  return out;
+  in.program_dir = dir;
+  in.root = root;
+  return in;
 }
-
-std::string join(const std::string& base, std::string_view rel) {
-  if (rel.empty()) return base;
-  if (base.empty()) return std::string(rel);
-  std::string out = base;
-  if (out.back() != '/') out.push_back('/');
-  out.append(rel);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-Resolved resolve(const std::string& base, const std::vector<std::string>& components,
-                 bool insensitive) {
-  Resolved r{base, exists(base)};
-  for (const std::string& comp : components) {
-    if (!r.exists) {
-      r.path = join(r.path, comp);
-      continue;
-    }
-    std::string exact = join(r.path, comp);
-    if (exists(exact)) {
-      r.path = exact;
-      continue;
-    }
-    std::optional<std::string> found;
-    if (insensitive) {
-      for (const DirEntry& e : list_dir(r.path)) {
-        if (iequals(e.name, comp)) {
-          found = e.name;
-          break;
-        }
-      }
-    }
-    r.path = join(r.path, found ? *found : comp);
-    r.exists = found.has_value();
-  }
-  return r;
-}
-
-bool version_less(std::string_view a, std::string_view b) {
-  std::size_t i = 0, j = 0;
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  while (i < a.size() && j < b.size()) {
-    if (digit(a[i]) && digit(b[j])) {
-      std::size_t i0 = i, j0 = j;
-      while (i < a.size() && digit(a[i])) ++i;
-      while (j < b.size() && digit(b[j])) ++j;
-      std::string_view na = a.substr(i0, i - i0), nb = b.substr(j0, j - j0);
-      while (na.size() > 1 && na[0] == '0') na.remove_prefix(1);
-      while (nb.size() > 1 && nb[0] == '0') nb.remove_prefix(1);
-      if (na.size() != nb.size()) return na.size() < nb.size();
-      if (na != nb) return na < nb;
-      continue;
-    }
-    if (a[i] != b[j]) return a[i] < b[j];
-    ++i;
-    ++j;
-  }
-  return a.size() - i < b.size() - j;
-}
-
-}  // namespace paths
 
 }  // namespace ksdoctor

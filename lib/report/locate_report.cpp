@@ -47,15 +47,35 @@ Json file_json(const KeystoreFile& f) {
   return j;
 }
 
-Json configured_json(const ConfiguredLocation& c) {
+std::string source_name(LocationSource source, const LocateNaming& naming) {
+  switch (source) {
+    case LocationSource::kFoundProperty:
+      return "property";
+    case LocationSource::kNamedProperty:
+      return naming.property_key;
+    case LocationSource::kLayoutDefault:
+      return "layout";
+    case LocationSource::kNone:
+      return "none";
+  }
+  return "none";
+}
+
+// Why the location's property was taken.
+std::string property_why(const ConfiguredLocation& c, const LocateNaming& naming) {
+  if (c.source == LocationSource::kNamedProperty) return "named with " + naming.property_key;
+  return c.property ? c.property->why : "";
+}
+
+Json configured_json(const ConfiguredLocation& c, const LocateNaming& naming) {
   Json j;
-  j["source"] = c.source;
+  j["source"] = source_name(c.source, naming);
   if (c.property) {
     j["key"] = c.property->key;
     j["line"] = c.property->line;
     j["value"] = c.property->value;
     j["raw"] = c.property->raw;
-    j["why"] = c.property->why;
+    j["why"] = property_why(c, naming);
   } else {
     j["key"] = j["line"] = j["value"] = j["raw"] = j["why"] = nullptr;
   }
@@ -133,7 +153,7 @@ const char* mark(const KeystoreFile& f) {
   return f.usable() ? "✔" : "✘";
 }
 
-void install_text(std::string& out, const InstallReport& r) {
+void install_text(std::string& out, const InstallReport& r, const LocateNaming& naming) {
   const Install& in = r.install;
   out += "DLP detection server " +
          (in.version.empty() ? "(" + in.layout.name + " layout, no version folder)"
@@ -155,9 +175,11 @@ void install_text(std::string& out, const InstallReport& r) {
     out += (c.resolved ? "" : "NOT RESOLVED: ");
     out += "from line " + std::to_string(p.line) + ": " + indented(p.raw, 18);
     out += "\n                  ";
-    out += c.source == "--property" ? "(the key named with --property)" : "(" + p.why + ")";
+    out += c.source == LocationSource::kNamedProperty
+               ? "(the key named with " + naming.property_key + ")"
+               : "(" + p.why + ")";
     if (!c.resolved) out += "\n                  " + c.note;
-  } else if (c.source == "layout") {
+  } else if (c.source == LocationSource::kLayoutDefault) {
     out += "the layout's default: nothing in Protect.properties names the location";
   } else {
     out += "NOT KNOWN: " + c.note;
@@ -194,7 +216,7 @@ void install_text(std::string& out, const InstallReport& r) {
 
 }  // namespace
 
-Json locate_json(const LocateResult& result, const FixRun* fix) {
+Json locate_json(const LocateResult& result, const FixRun* fix, const LocateNaming& naming) {
   Json j;
   j["root"] = result.root;
   Json installs = Json::array();
@@ -208,7 +230,7 @@ Json locate_json(const LocateResult& result, const FixRun* fix) {
     ji["data_dir_exists"] = in.data_dir_exists;
     ji["properties_file"] = in.properties_file;
     ji["properties_exists"] = in.properties_exists;
-    ji["configured"] = configured_json(r.configured);
+    ji["configured"] = configured_json(r.configured, naming);
     ji["keystore"] = file_json(r.keystore);
     Json found = Json::array();
     for (const KeystoreFile& f : r.found) found.push_back(file_json(f));
@@ -239,11 +261,11 @@ Json locate_json(const LocateResult& result, const FixRun* fix) {
   return j;
 }
 
-std::string locate_text(const LocateResult& result, const FixRun* fix) {
+std::string locate_text(const LocateResult& result, const FixRun* fix, const LocateNaming& naming) {
   std::string out;
   for (std::size_t i = 0; i < result.installs.size(); ++i) {
     if (i > 0) out += "\n";
-    install_text(out, result.installs[i]);
+    install_text(out, result.installs[i], naming);
   }
   out += "\nScanned " + plural(result.scan.visited, "directory entry", "directory entries") +
          " in " + plural(result.scan.directories, "folder", "folders") +

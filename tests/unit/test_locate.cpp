@@ -15,6 +15,7 @@
 #include <string>
 
 #include "cli_run.hpp"
+#include "dlp/install_paths.hpp"
 #include "fixture_util.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/layouts.hpp"
@@ -216,7 +217,7 @@ TEST_CASE("locate: windows-ok (15.8, CRLF, escaped backslashes) is sound") {
   REQUIRE(res.installs.size() == 1);
   const InstallReport& r = res.installs[0];
   CHECK(r.install.version == "15.8.00000");
-  CHECK(r.configured.source == "property");
+  CHECK(r.configured.source == LocationSource::kFoundProperty);
   REQUIRE(r.configured.property);
   CHECK(r.configured.property->key == "smtp.keystore.folder");
   CHECK(r.configured.property->line == 5);
@@ -397,7 +398,7 @@ TEST_CASE("locate: linux (16.0, PKCS#12, value split by a continuation line)") {
 TEST_CASE("locate: linux-legacy falls back to the layout's keystore folder and says so") {
   LocateResult res = run_locate(tree("linux-legacy"));
   const InstallReport& r = res.installs.at(0);
-  CHECK(r.configured.source == "layout");
+  CHECK(r.configured.source == LocationSource::kLayoutDefault);
   CHECK(ends_with(r.configured.path, "opt/SymantecDLP/Protect/keystore/prevent.ks"));
   CHECK(r.keystore.usable());
   CHECK(codes(res.findings) == std::vector<std::string>{"KEYSTORE_LOCATION_FROM_LAYOUT"});
@@ -409,7 +410,7 @@ TEST_CASE("locate: --property names the key; an unknown key is reported") {
   o.property_key = "log.folder";
   LocateResult res = run_locate(tree("windows-ok"), o);
   const InstallReport& r = res.installs.at(0);
-  CHECK(r.configured.source == "--property");
+  CHECK(r.configured.source == LocationSource::kNamedProperty);
   CHECK(ends_with(r.configured.folder, "15.8.00000/logs"));
   CHECK(has(res.findings, "KEYSTORE_MISSING_AT_CONFIGURED_PATH"));
   // The keystore where the generic search would have looked is now a misplaced copy.
@@ -418,7 +419,7 @@ TEST_CASE("locate: --property names the key; an unknown key is reported") {
   o.property_key = "no.such.key";
   LocateResult none = run_locate(tree("windows-ok"), o);
   CHECK(has(none.findings, "PROPERTY_NOT_FOUND"));
-  CHECK(none.installs.at(0).configured.source == "property");
+  CHECK(none.installs.at(0).configured.source == LocationSource::kFoundProperty);
   CHECK(none.installs.at(0).keystore.usable());
 }
 
@@ -577,7 +578,7 @@ TEST_CASE("locate: --fix has nothing to do for a sound, an empty or an unresolve
 
 TEST_CASE("locate: JSON and text reports") {
   LocateResult res = run_locate(tree("windows-misplaced"));
-  auto j = report::locate_json(res, nullptr);
+  auto j = report::locate_json(res, nullptr, {"--property"});
   CHECK(j["installs"][0]["version"] == "16.0");
   CHECK(j["installs"][0]["configured"]["source"] == "property");
   CHECK(j["installs"][0]["configured"]["key"] == "tls.keystore.directory");
@@ -589,7 +590,7 @@ TEST_CASE("locate: JSON and text reports") {
   CHECK(j["installs"][0]["found"][0]["has_private_key"] == true);
   CHECK(j["installs"][0]["found"][0]["mode"].is_string());
   CHECK_FALSE(j.contains("fix"));
-  std::string text = report::locate_text(res, nullptr);
+  std::string text = report::locate_text(res, nullptr, {"--property"});
   CHECK(text.find("✘") != std::string::npos);
   CHECK(text.find("KEYSTORE_MISPLACED") != std::string::npos);
 }
@@ -685,7 +686,7 @@ TEST_CASE("locate: a Protect.properties outside the known layouts is a custom in
   // Nothing names the location and a custom install has no default.
   std::ofstream(protect + "/config/Protect.properties") << "log.level = INFO\n";
   LocateResult none = locate_keystore(o);
-  CHECK(none.installs.at(0).configured.source == "none");
+  CHECK(none.installs.at(0).configured.source == LocationSource::kNone);
   CHECK(has(none.findings, "KEYSTORE_LOCATION_UNRESOLVED"));
 }
 
