@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 #include <memory>
 
 #include "commands.hpp"
@@ -17,12 +18,18 @@
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
+#include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/repair_report.hpp"
 #include "ksdoctor/sources.hpp"
 
 namespace ksdoctor::cli {
 namespace {
+
+// repair names the sources its user gave as they were given: "--from FILE". The word "aia" is
+// not a source to load but a request to fetch (plan_repair_with_aia).
+constexpr const char* kSourceOption = "--from";
+constexpr const char* kAiaSource = "aia";
 
 struct RepairCliOptions {
   CommonOptions common;
@@ -58,19 +65,11 @@ void check_usage(const RepairCliOptions& o) {
   }
 }
 
-CertPool load_sources(const std::vector<std::string>& from, const Password& storepass) {
-  CertPool pool;
-  for (const std::string& src : from) {
-    if (src == "aia") continue;  // fetched while planning (plan_repair_with_aia)
-    TrustSourceResult source = load_trust_source(src, storepass);
-    for (SourcedCertificate& c : source.certificates) {
-      // The loader names its sources for verify's --trust; here they are --from arguments.
-      std::string origin = c.origin;
-      if (origin.rfind("--trust ", 0) == 0) origin = "--from " + origin.substr(8);
-      pool.add(std::move(c.cert), origin);
-    }
-  }
-  return pool;
+TrustSources load_sources(const std::vector<std::string>& from, const Password& storepass) {
+  std::vector<std::string> files;
+  std::copy_if(from.begin(), from.end(), std::back_inserter(files),
+               [](const std::string& src) { return src != kAiaSource; });
+  return load_trust_sources(files, storepass);
 }
 
 int run_repair(const RepairCliOptions& o) {
@@ -85,7 +84,7 @@ int run_repair(const RepairCliOptions& o) {
                          "KSDOCTOR_STOREPASS)");
   }
   Keystore store = read_keystore(FileBuffer::read(o.keystore), storepass, forced_type(o.common));
-  CertPool sources = load_sources(o.from, storepass);
+  auto [sources, source_warnings] = load_sources(o.from, storepass);
   std::vector<std::vector<CertPtr>> peers;
   for (const std::string& p : o.peers) peers.push_back(read_certificates(read_file(p)));
 
@@ -93,7 +92,8 @@ int run_repair(const RepairCliOptions& o) {
   options.now = resolve_now(o.common);
   // New entries are dated "now", which --at sets too: the same inputs give the same bytes.
   options.created_ms = options.now * 1000;
-  bool aia = std::find(o.from.begin(), o.from.end(), "aia") != o.from.end();
+  options.name_origin = report::origin_namer(kSourceOption);
+  bool aia = std::find(o.from.begin(), o.from.end(), kAiaSource) != o.from.end();
   AiaOptions aia_options;
   aia_options.timeout_ms = o.aia_timeout_ms;
   auto env = [](const char* lower, const char* upper) {  // curl's convention: lower case first
@@ -110,6 +110,8 @@ int run_repair(const RepairCliOptions& o) {
   run.file = o.keystore;
   run.dry_run = o.dry_run;
   run.peer_files = o.peers;
+  run.source_warnings = std::move(source_warnings);
+  run.name_origin = options.name_origin;
   if (!o.dry_run) {
     run.target = o.in_place ? o.keystore : o.out;
     // In place with nothing to change: leave the file alone. --out always gets the keystore.

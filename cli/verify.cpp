@@ -13,6 +13,7 @@
 #include "ksdoctor/dot.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
+#include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/sources.hpp"
 #include "ksdoctor/trust.hpp"
@@ -20,6 +21,9 @@
 
 namespace ksdoctor::cli {
 namespace {
+
+// verify names the sources its user gave as they were given: "--trust FILE".
+constexpr const char* kSourceOption = "--trust";
 
 struct VerifyOptions {
   CommonOptions common;
@@ -55,25 +59,28 @@ int verify_chains(const VerifyOptions& o, const Keystore& store, const CertPool&
                   std::vector<Finding> notes) {
   KeystoreVerifyOptions options;
   options.now = resolve_now(o.common);
+  options.name_origin = report::origin_namer(kSourceOption);
   KeystoreVerifyReport report = verify_keystore(store, pool, options);
   if (o.cross_check) {
     for (const EntryChainReport& e : report.entries) {
-      CrossCheck check = cross_check_entry(e, e.reaches_root && e.java_problem.empty(),
-                                           options.now);
+      CrossCheck check = cross_check_entry(e, e.reaches_root && !e.java_problem, options.now);
       if (check.agrees) continue;
       notes.push_back(cross_check_finding(check, e.stored[0]->subject));
       notes.back().alias = e.alias;
     }
   }
   if (o.dot) {
-    std::cout << report::keystore_chains_dot(report);
+    std::cout << report::keystore_chains_dot(report, options.name_origin);
   } else if (output_format(o.common) == OutputFormat::kJson) {
-    report::write_keystore_verify_json(o.keystore, report, notes, [](std::string_view piece) {
-      std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-    });
+    report::write_keystore_verify_json(
+        o.keystore, report, notes,
+        [](std::string_view piece) {
+          std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+        },
+        options.name_origin);
     std::cout << "\n";
   } else {
-    std::cout << report::keystore_verify_text(o.keystore, report, notes);
+    std::cout << report::keystore_verify_text(o.keystore, report, notes, options.name_origin);
   }
   return has_errors(report.findings) || has_errors(notes) ? 1 : 0;
 }
@@ -106,18 +113,8 @@ Runner register_verify(CLI::App& app) {
     o->dot = o->common.format == "dot";
     Password storepass = resolve_storepass(o->common, o->keystore);
     // The --trust sources (thousands of files, often) load while the keystore is read.
-    auto load_pool = [&]() {
-      std::pair<CertPool, std::vector<Finding>> loaded;
-      for (const std::string& src : o->trust) {
-        TrustSourceResult source = load_trust_source(src, storepass);
-        for (SourcedCertificate& c : source.certificates) {
-          loaded.first.add(std::move(c.cert), c.origin);
-        }
-        for (Finding& f : source.warnings) loaded.second.push_back(std::move(f));
-      }
-      return loaded;
-    };
-    std::future<std::pair<CertPool, std::vector<Finding>>> trust_pool;
+    auto load_pool = [&]() { return load_trust_sources(o->trust, storepass); };
+    std::future<TrustSources> trust_pool;
     if (!o->trust.empty()) trust_pool = std::async(std::launch::async, load_pool);
     Keystore store;
     try {

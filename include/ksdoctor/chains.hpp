@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,11 +18,11 @@ namespace ksdoctor {
 // One certificate of a rebuilt path and the link to the certificate that issued it.
 struct PathLink {
   CertPtr cert;
-  std::string origin;          // "stored chain", "keystore entry 'alias'", "--trust bundle.pem"
-  bool issuer_found = false;   // the next certificate of the path exists (false at a break)
-  bool name_chains = false;    // its subject is this certificate's issuer (Java's equality)
-  bool signature_ok = false;   // its key verifies this certificate's signature
-  bool self_signed = false;    // this certificate is a root (self-issued, verifies itself)
+  CertOrigin origin;          // stored chain, another keystore entry, a trust source, ...
+  bool issuer_found = false;  // the next certificate of the path exists (false at a break)
+  bool name_chains = false;   // its subject is this certificate's issuer (Java's equality)
+  bool signature_ok = false;  // its key verifies this certificate's signature
+  bool self_signed = false;   // this certificate is a root (self-issued, verifies itself)
 };
 
 struct EntryChainReport {
@@ -32,13 +34,19 @@ struct EntryChainReport {
   bool complete = false;        // the stored chain holds every non-root certificate of the path
   bool ordered = false;         // stored[i] is issued by stored[i + 1] (by name) throughout
   bool signatures_ok = false;   // every adjacent stored link whose names chain also verifies
-  std::string java_problem;     // Java's validator message for the path, empty when it passes
+  std::optional<PathProblem> java_problem;  // why Java's validator refuses the path, if it does
   std::vector<Finding> findings;
 };
 
+// How findings word a certificate's origin ("found in ..."). The library's default is
+// describe_origin; a command passes its own (report/ names sources the way its user named them).
+// Called from several threads at once.
+using OriginNamer = std::function<std::string(const CertOrigin&)>;
+
 struct KeystoreVerifyOptions {
   std::int64_t now = 0;
-  bool tls_server = true;  // the key entries serve TLS (prevent.ks does): check serverAuth EKU
+  bool tls_server = true;   // the key entries serve TLS (prevent.ks does): check serverAuth EKU
+  OriginNamer name_origin;  // empty: describe_origin
 };
 
 struct KeystoreVerifyReport {
@@ -46,7 +54,7 @@ struct KeystoreVerifyReport {
   std::vector<Finding> findings;          // every entry's findings, alias set, in order
 };
 
-// `trust` holds the certificates of the --trust sources (with their origins); the keystore's own
+// `trust` holds the certificates of the caller's sources (with their origins); the keystore's own
 // certificates are added internally. Deterministic and bounded for adversarial pools.
 KeystoreVerifyReport verify_keystore(const Keystore& store, const CertPool& trust,
                                      const KeystoreVerifyOptions& options);

@@ -23,15 +23,16 @@ namespace ksdoctor::report {
 // U+FFFD. Safe in label and tooltip attributes (backslashes never start a Graphviz escape).
 std::string dot_quote(std::string_view text);
 
-// The first CN of an RFC 4514 subject, unescaped; the whole subject when it has no CN.
-std::string dot_display_name(const std::string& subject);
+// The certificate's common name; the whole subject when it has none.
+std::string dot_display_name(const Certificate& cert);
 
 // `verify KEYSTORE`: every key entry's rebuilt path in one digraph. A note per alias points at
 // its leaf; each link is an edge child -> issuer, green "✔" when name and signature chain, red
 // "✘ signature" when only the name does; a break is a dashed red "missing: <issuer DN>" node.
-// Certificates that came from a --trust source or another keystore entry carry their origin as
-// tooltip.
-std::string keystore_chains_dot(const KeystoreVerifyReport& report);
+// Certificates that came from a source or another keystore entry carry their origin as tooltip,
+// worded by `name_origin` (empty: describe_origin; `verify` passes origin_namer("--trust")).
+std::string keystore_chains_dot(const KeystoreVerifyReport& report,
+                                const OriginNamer& name_origin = {});
 
 // `verify --peer`: the chain as sent (in a cluster, numbered in sent order), the path Java built
 // (bold edges), the anchors on that path (green), and a dashed red node for every

@@ -12,6 +12,7 @@
 
 #include "ksdoctor/aia.hpp"
 #include "ksdoctor/bytes.hpp"
+#include "ksdoctor/chains.hpp"
 #include "ksdoctor/findings.hpp"
 #include "ksdoctor/keystore.hpp"
 #include "ksdoctor/secret.hpp"
@@ -24,6 +25,7 @@ struct RepairOptions {
   std::int64_t now = 0;         // epoch seconds: validity checks of paths and peers
   std::int64_t created_ms = 0;  // creation date of the entries the plan adds (epoch ms)
   bool tls_server = true;       // key entries serve TLS and peers are TLS servers (EKU checks)
+  OriginNamer name_origin;      // how `remaining` findings word origins (empty: describe_origin)
 };
 
 enum class RepairAction {
@@ -40,7 +42,7 @@ struct RepairChange {
   RepairAction action = RepairAction::kAddIntermediate;
   std::string alias;   // the key entry changed, or the trusted entry added
   CertPtr cert;        // the certificate added or dropped; null for kReorderChain
-  std::string origin;  // where an added certificate comes from ("--from ca.pem", ...)
+  CertOrigin origin;   // where an added certificate comes from (kUnknown for drops, reorders)
   std::string reason;  // one sentence: why
   int peer = -1;       // kAddTrustedEntry for a peer: its index in the peers argument
 };
@@ -84,7 +86,7 @@ struct RepairPlan {
   bool sound() const;
 };
 
-// Pure. `sources` are the --from certificates (with origins). Each usable key entry's chain is
+// Pure. `sources` are the caller's certificates (with origins). Each usable key entry's chain is
 // rebuilt along verify_keystore's path: missing intermediates added, order fixed, duplicates
 // and certificates off the path dropped. Every chain that reaches a root ends with it, as keytool
 // stores a chain when it installs a CA reply (so the stored chain alone proves the whole path).

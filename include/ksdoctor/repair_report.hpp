@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ksdoctor/findings.hpp"
 #include "ksdoctor/repair.hpp"
 
 namespace ksdoctor::report {
@@ -15,11 +16,14 @@ struct RepairRun {
   std::string file;    // the keystore read
   std::string target;  // --out FILE or the keystore (--in-place); "" for none
   bool dry_run = false;
-  bool written = false;                 // the target was replaced
-  std::string backup;                   // the backup written, "" for none
-  std::vector<std::string> peer_files;  // --peer arguments, in order
+  bool written = false;                  // the target was replaced
+  std::string backup;                    // the backup written, "" for none
+  std::vector<std::string> peer_files;   // --peer arguments, in order
+  std::vector<Finding> source_warnings;  // from loading the sources (load_trust_sources)
+  OriginNamer name_origin;               // how changes name origins (empty: describe_origin)
 };
 
+// Findings: the plan's `remaining`, then the run's source warnings.
 nlohmann::ordered_json repair_json(const RepairPlan& plan, const RepairRun& run);
 std::string repair_text(const RepairPlan& plan, const RepairRun& run);
 

@@ -7,15 +7,16 @@
 
 #include "ksdoctor/findings.hpp"
 #include "ksdoctor/secret.hpp"
+#include "ksdoctor/trust.hpp"
 #include "ksdoctor/x509.hpp"
 
 namespace ksdoctor {
 
 struct SourcedCertificate {
   CertPtr cert;
-  // Where it came from, for messages: "--trust bundle.pem", "--trust certs/a.pem",
-  // "--trust other.jks entry 'alias'", "system trust store (/etc/ssl/certs/ca-certificates.crt)".
-  std::string origin;
+  // Where it came from: CertOrigin::kSource with the file (bundle.pem, certs/a.pem; and the entry
+  // or hidden certificate of a keystore file), or kSystem with the OS store's file.
+  CertOrigin origin;
 };
 
 struct TrustSourceResult {
@@ -34,5 +35,14 @@ struct TrustSourceResult {
 // single file holds neither certificates nor a keystore, PasswordError when a keystore's
 // certificates cannot be read without the right password.
 TrustSourceResult load_trust_source(const std::string& spec, const Password& storepass);
+
+struct TrustSources {
+  CertPool pool;                  // every source's certificates, in order, each DER once
+  std::vector<Finding> warnings;  // every source's warnings, in order
+};
+
+// load_trust_source for each of `specs` in order (verify's --trust, repair's --from), collected
+// into one pool. Throws as load_trust_source does.
+TrustSources load_trust_sources(const std::vector<std::string>& specs, const Password& storepass);
 
 }  // namespace ksdoctor

@@ -12,18 +12,23 @@
 
 namespace ksdoctor::report {
 
+// `name_origin` words each path link's origin (empty: describe_origin; `verify` passes
+// origin_namer("--trust")).
 nlohmann::ordered_json keystore_verify_json(const std::string& file,
                                             const KeystoreVerifyReport& report,
-                                            const std::vector<Finding>& extra_findings);
+                                            const std::vector<Finding>& extra_findings,
+                                            const OriginNamer& name_origin = {});
 // Hands `sink` exactly what keystore_verify_json(file, report, extra_findings).dump(2) is, in
 // pieces, without building the document tree (for a 5 000-entry store the tree, ~35 000
 // certificate objects, costs hundreds of MB).
 void write_keystore_verify_json(const std::string& file, const KeystoreVerifyReport& report,
                                 const std::vector<Finding>& extra_findings,
-                                const std::function<void(std::string_view)>& sink);
+                                const std::function<void(std::string_view)>& sink,
+                                const OriginNamer& name_origin = {});
 // Each entry's path as a tree with ✔/✘ per link, then the findings.
 std::string keystore_verify_text(const std::string& file, const KeystoreVerifyReport& report,
-                                 const std::vector<Finding>& extra_findings);
+                                 const std::vector<Finding>& extra_findings,
+                                 const OriginNamer& name_origin = {});
 
 nlohmann::ordered_json peer_verify_json(const PeerVerdict& verdict,
                                         const std::vector<Finding>& extra_findings);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ksdoctor/bytes.hpp"
@@ -28,6 +29,11 @@ enum KeyUsageBit : unsigned {
   kKeyCertSign = 1u << 5,
   kCrlSign = 1u << 6,
 };
+
+// Attribute types of a name (dotted OIDs), for Certificate::subject_attribute.
+inline constexpr std::string_view kCommonName = "2.5.4.3";
+inline constexpr std::string_view kOrganizationalUnit = "2.5.4.11";
+inline constexpr std::string_view kOrganization = "2.5.4.10";
 
 struct Certificate {
   Bytes der;
@@ -55,6 +61,10 @@ struct Certificate {
   std::string sha1;
 
   bool self_issued() const { return subject_der == issuer_der; }
+  // The first value of attribute `type` in the subject, in `subject`'s order (most specific RDN
+  // first), decoded from its string type; "" when no such attribute holds a non-empty string.
+  std::string subject_attribute(std::string_view type) const;
+  std::string common_name() const { return subject_attribute(kCommonName); }
 };
 
 using CertPtr = std::shared_ptr<const Certificate>;

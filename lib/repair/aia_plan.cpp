@@ -34,7 +34,8 @@ RepairPlan plan_repair_with_aia(const Keystore& store, CertPool& sources,
     bool added = false;
     for (const std::string& url : urls) {
       AiaFetchResult r = fetch_ca_issuers(url, aia.timeout_ms, aia.max_bytes, aia.proxies);
-      for (CertPtr& cert : r.certs) added = sources.add(std::move(cert), "aia " + url) || added;
+      for (CertPtr& cert : r.certs)
+        added = sources.add(std::move(cert), CertOrigin::aia(url)) || added;
       for (Finding& f : r.problems) problems.push_back(std::move(f));
     }
     if (!added) break;

@@ -3,6 +3,7 @@
 // plan can say what is still wrong.
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -25,36 +26,6 @@ bool contains(const std::vector<CertPtr>& certs, const CertPtr& cert) {
 std::string lower_ascii(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-// The value of the first `type` attribute of an RFC 4514 name, unescaped; "" when absent or
-// given as #hex (not text).
-std::string dn_attribute(const std::string& dn, const std::string& type) {
-  std::size_t i = 0;
-  while (i < dn.size()) {
-    std::size_t eq = dn.find('=', i);
-    if (eq == std::string::npos) return {};
-    std::string key = dn.substr(i, eq - i);
-    std::string value;
-    std::size_t j = eq + 1;
-    for (; j < dn.size() && dn[j] != ',' && dn[j] != '+'; ++j) {
-      if (dn[j] != '\\' || j + 1 >= dn.size()) {
-        value.push_back(dn[j]);
-        continue;
-      }
-      ++j;
-      if (j + 1 < dn.size() && std::isxdigit(static_cast<unsigned char>(dn[j])) &&
-          std::isxdigit(static_cast<unsigned char>(dn[j + 1]))) {
-        value.push_back(static_cast<char>(std::stoi(dn.substr(j, 2), nullptr, 16)));
-        ++j;
-      } else {
-        value.push_back(dn[j]);
-      }
-    }
-    if (lower_ascii(key) == lower_ascii(type) && !value.empty() && value[0] != '#') return value;
-    i = j + 1;
-  }
-  return {};
 }
 
 Finding peer_finding(const std::string& code, Severity severity, std::string message,
@@ -91,7 +62,7 @@ void describe_chain_change(const EntryChainReport& r, const std::vector<CertPtr>
     for (const PathLink& link : r.path) {
       if (same(link.cert, c)) return link.origin;
     }
-    return std::string();
+    return CertOrigin();
   };
   for (std::size_t i = 1; i < after.size(); ++i) {
     if (contains(r.stored, after[i])) continue;
@@ -161,7 +132,8 @@ void plan_pkcs12_reload(const Keystore& store, const CertPool& sources, RepairPl
       add.action = c->self_issued() ? RepairAction::kAddRoot : RepairAction::kAddIntermediate;
       add.alias = want.alias;
       add.cert = c;
-      add.origin = sources.origin(*c).empty() ? "this keystore" : sources.origin(*c);
+      add.origin = sources.origin(*c);
+      if (add.origin.kind == CertOrigin::Kind::kUnknown) add.origin = CertOrigin::keystore_entry();
       add.reason =
           "Java rebuilds PKCS#12 chains by issuer name when it loads the file, and the "
           "repaired file holds this issuer";
@@ -200,7 +172,7 @@ std::vector<std::string> all_aliases(const Keystore& store, const RepairPlan& pl
 // A certificate fetched over the network (`--from aia`) proves nothing by itself: it may become a
 // trust anchor only when a certificate the keystore already trusts signed it.
 bool may_trust(const CertPtr& cert, const CertPool& sources, const std::vector<CertPtr>& anchors) {
-  if (sources.origin(*cert).rfind("aia ", 0) != 0) return true;
+  if (sources.origin(*cert).kind != CertOrigin::Kind::kAia) return true;
   for (const CertPtr& anchor : anchors) {
     if (anchor->subject_der == cert->issuer_der && !cert->self_issued() &&
         signature_valid(*cert, *anchor)) {
@@ -302,8 +274,8 @@ bool RepairPlan::sound() const {
 
 std::string derive_alias(const Certificate& cert, const std::vector<std::string>& taken) {
   std::string name;
-  for (const char* type : {"CN", "OU", "O"}) {
-    name = dn_attribute(cert.subject, type);
+  for (std::string_view type : {kCommonName, kOrganizationalUnit, kOrganization}) {
+    name = cert.subject_attribute(type);
     if (!name.empty()) break;
   }
   // Only a-z, 0-9 and '-': Java lower-cases JKS aliases with Locale.ENGLISH, and anything else
@@ -367,7 +339,7 @@ RepairPlan plan_repair(const Keystore& store, const CertPool& sources,
       c.action = RepairAction::kAddTrustedEntry;
       c.alias = t.alias;
       c.cert = cert;
-      c.origin = "hidden certificate of this PKCS#12 file";
+      c.origin = CertOrigin::keystore_hidden();
       c.reason =
           "the file holds it without Oracle's trustedKeyUsage attribute, so Java loads it "
           "but neither lists nor trusts it";
@@ -380,6 +352,7 @@ RepairPlan plan_repair(const Keystore& store, const CertPool& sources,
   KeystoreVerifyOptions verify;
   verify.now = options.now;
   verify.tls_server = options.tls_server;
+  verify.name_origin = options.name_origin;
   Keystore with_hidden = apply_plan(store, plan);
   KeystoreVerifyReport report = verify_keystore(with_hidden, sources, verify);
   for (const EntryChainReport& r : report.entries) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "append.hpp"
+#include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/text.hpp"
 
 namespace ksdoctor::report {
@@ -52,21 +53,6 @@ std::string quote_lines(const std::vector<std::string>& lines) {
   return out;
 }
 
-// RFC 4514 value unescaping: `\,` → `,`, `\2C` → byte 0x2C.
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool is_cn(std::string_view type) {
-  while (!type.empty() && type.front() == ' ') type.remove_prefix(1);
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  return type.size() == 2 && (type[0] == 'C' || type[0] == 'c') &&
-         (type[1] == 'N' || type[1] == 'n');
-}
-
 std::string date_of(std::int64_t secs) {
   std::string out;
   append::date(out, secs);
@@ -74,7 +60,7 @@ std::string date_of(std::int64_t secs) {
 }
 
 std::vector<std::string> cert_lines(const Certificate& cert) {
-  std::vector<std::string> lines{dot_display_name(cert.subject)};
+  std::vector<std::string> lines{dot_display_name(cert)};
   std::string key = cert.key.describe();
   if (!key.empty()) lines.push_back(std::move(key));
   lines.push_back("until " + date_of(cert.not_after));
@@ -216,47 +202,21 @@ std::string link_attrs(const PathLink& link) {
 
 std::string dot_quote(std::string_view text) { return "\"" + escape(text) + "\""; }
 
-std::string dot_display_name(const std::string& subject) {
-  std::size_t i = 0;
-  const std::size_t n = subject.size();
-  while (i < n) {
-    // attribute type up to '='
-    std::size_t eq = subject.find('=', i);
-    if (eq == std::string::npos) break;
-    const bool cn = is_cn(std::string_view(subject).substr(i, eq - i));
-    std::string value;
-    std::size_t j = eq + 1;
-    for (; j < n && subject[j] != ',' && subject[j] != '+'; ++j) {
-      if (subject[j] == '\\' && j + 1 < n) {
-        int hi = hex_value(subject[j + 1]);
-        int lo = j + 2 < n ? hex_value(subject[j + 2]) : -1;
-        if (hi >= 0 && lo >= 0) {
-          value += static_cast<char>(hi * 16 + lo);
-          j += 2;
-        } else {
-          value += subject[j + 1];
-          ++j;
-        }
-      } else {
-        value += subject[j];
-      }
-    }
-    // A '#'-hex value is an encoded non-string; it reads better as the whole subject.
-    if (cn && !value.empty() && value[0] != '#') return value;
-    i = j + 1;
-  }
-  return subject;
+std::string dot_display_name(const Certificate& cert) {
+  std::string cn = cert.common_name();
+  return cn.empty() ? cert.subject : cn;
 }
 
-std::string keystore_chains_dot(const KeystoreVerifyReport& report) {
+std::string keystore_chains_dot(const KeystoreVerifyReport& report,
+                                const OriginNamer& name_origin) {
   Graph g;
   std::string out = "digraph keystore {\n";
   out += kHeader;
   for (const EntryChainReport& entry : report.entries) {
     std::vector<std::string> note_label{"alias " + entry.alias};
     std::string note_extra;
-    if (!entry.java_problem.empty()) {
-      note_label.push_back(entry.java_problem);
+    if (entry.java_problem) {
+      note_label.push_back(entry.java_problem->java_reason);
       note_extra = ", color=" + std::string(kRed) + ", fontcolor=" + std::string(kRed);
     }
     const std::string note_id = g.note(std::move(note_label), std::move(note_extra)).id;
@@ -271,10 +231,11 @@ std::string keystore_chains_dot(const KeystoreVerifyReport& report) {
       if (!link.cert) continue;
       Node& node = g.cert(link.cert);
       if (link.self_signed) node.shape = "doubleoctagon";
-      if (!link.origin.empty() && link.origin != "stored chain") {
+      const std::string origin = named_origin(name_origin, link.origin);
+      if (!origin.empty() && link.origin.kind != CertOrigin::Kind::kStoredChain) {
         bool seen = false;
-        for (const std::string& o : node.origins) seen = seen || o == "from " + link.origin;
-        if (!seen) node.origins.push_back("from " + link.origin);
+        for (const std::string& o : node.origins) seen = seen || o == "from " + origin;
+        if (!seen) node.origins.push_back("from " + origin);
       }
       const bool last = i + 1 == entry.path.size();
       const bool after_bad_signature =

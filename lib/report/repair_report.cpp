@@ -1,5 +1,6 @@
 #include "ksdoctor/repair_report.hpp"
 
+#include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/report.hpp"
 
 namespace ksdoctor::report {
@@ -21,19 +22,20 @@ std::string peer_label(const RepairRun& run, const PeerRepair& p, std::size_t i)
   return subject;
 }
 
-std::string change_line(const RepairChange& c) {
+std::string change_line(const RepairChange& c, const OriginNamer& name_origin) {
   std::string subject = c.cert ? c.cert->subject : "";
+  std::string origin = named_origin(name_origin, c.origin);
   switch (c.action) {
     case RepairAction::kAddIntermediate:
-      return "add intermediate " + subject + " to the chain, from " + c.origin;
+      return "add intermediate " + subject + " to the chain, from " + origin;
     case RepairAction::kAddRoot:
-      return "add root " + subject + " at the end of the chain, from " + c.origin;
+      return "add root " + subject + " at the end of the chain, from " + origin;
     case RepairAction::kReorderChain:
       return "put the chain in issuer order";
     case RepairAction::kDropCertificate:
       return "drop " + subject + " from the chain";
     case RepairAction::kAddTrustedEntry:
-      return "new trusted entry " + subject + ", from " + c.origin;
+      return "new trusted entry " + subject + ", from " + origin;
   }
   return "?";
 }
@@ -55,7 +57,7 @@ Json repair_json(const RepairPlan& plan, const RepairRun& run) {
     jc["action"] = repair_action_name(c.action);
     jc["alias"] = c.alias;
     jc["certificate"] = c.cert ? certificate_json(*c.cert) : Json(nullptr);
-    jc["origin"] = optional_string(c.origin);
+    jc["origin"] = optional_string(named_origin(run.name_origin, c.origin));
     jc["peer"] = c.peer < 0 ? Json(nullptr) : Json(c.peer);
     jc["reason"] = c.reason;
     changes.push_back(std::move(jc));
@@ -95,6 +97,7 @@ Json repair_json(const RepairPlan& plan, const RepairRun& run) {
   j["peers"] = peers;
   Json findings = Json::array();
   for (const Finding& f : plan.remaining) findings.push_back(finding_json(f));
+  for (const Finding& f : run.source_warnings) findings.push_back(finding_json(f));
   j["findings"] = findings;
   return j;
 }
@@ -106,7 +109,7 @@ std::string repair_text(const RepairPlan& plan, const RepairRun& run) {
   if (run.dry_run && n) out += " planned (dry run: nothing written)";
   out += "\n";
   for (const RepairChange& c : plan.changes) {
-    out += "  [" + c.alias + "] " + change_line(c) + "\n";
+    out += "  [" + c.alias + "] " + change_line(c, run.name_origin) + "\n";
     out += "      why: " + c.reason + "\n";
   }
   for (const ChainRepair& c : plan.chains) {
@@ -138,7 +141,13 @@ std::string repair_text(const RepairPlan& plan, const RepairRun& run) {
   }
   out += plan.sound() ? "✔ the keystore is sound" : "✘ the keystore still has problems";
   out += plan.sound() && run.dry_run && plan.changes_store() ? " once the plan is applied\n" : "\n";
-  out += "\n" + findings_text(plan.remaining);
+  if (run.source_warnings.empty()) {
+    out += "\n" + findings_text(plan.remaining);
+  } else {
+    std::vector<Finding> findings = plan.remaining;
+    findings.insert(findings.end(), run.source_warnings.begin(), run.source_warnings.end());
+    out += "\n" + findings_text(findings);
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "append.hpp"
 #include "json_writer.hpp"
+#include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/report.hpp"
 #include "ksdoctor/timeutil.hpp"
 
@@ -39,7 +40,8 @@ std::string link_note(const PathLink& link, const Certificate& cert) {
 template <class Flush>
 void write_keystore_verify(detail::JsonWriter& w, const std::string& file,
                            const KeystoreVerifyReport& report,
-                           const std::vector<Finding>& extra_findings, Flush flush) {
+                           const std::vector<Finding>& extra_findings,
+                           const OriginNamer& name_origin, Flush flush) {
   w.open('{');
   w.key("file");
   w.string(file);
@@ -61,10 +63,10 @@ void write_keystore_verify(detail::JsonWriter& w, const std::string& file,
     w.key("root_trusted");
     w.boolean(e.root_trusted);
     w.key("java_problem");
-    if (e.java_problem.empty()) {
-      w.null();
+    if (e.java_problem) {
+      w.string(e.java_problem->java_reason);
     } else {
-      w.string(e.java_problem);
+      w.null();
     }
     w.key("stored_chain");
     w.open('[');
@@ -81,7 +83,7 @@ void write_keystore_verify(detail::JsonWriter& w, const std::string& file,
       w.key("certificate");
       detail::write_certificate(w, *link.cert);
       w.key("origin");
-      w.string(link.origin);
+      w.string(named_origin(name_origin, link.origin));
       w.key("issuer_found");
       w.boolean(link.issuer_found);
       w.key("name_chains");
@@ -114,7 +116,8 @@ void write_keystore_verify(detail::JsonWriter& w, const std::string& file,
 }  // namespace
 
 Json keystore_verify_json(const std::string& file, const KeystoreVerifyReport& report,
-                          const std::vector<Finding>& extra_findings) {
+                          const std::vector<Finding>& extra_findings,
+                          const OriginNamer& name_origin) {
   Json j;
   j["file"] = file;
   Json entries = Json::array();
@@ -126,7 +129,7 @@ Json keystore_verify_json(const std::string& file, const KeystoreVerifyReport& r
     je["signatures_ok"] = e.signatures_ok;
     je["reaches_root"] = e.reaches_root;
     je["root_trusted"] = e.root_trusted;
-    je["java_problem"] = e.java_problem.empty() ? Json(nullptr) : Json(e.java_problem);
+    je["java_problem"] = e.java_problem ? Json(e.java_problem->java_reason) : Json(nullptr);
     Json stored = Json::array();
     for (const CertPtr& c : e.stored) stored.push_back(certificate_json(*c));
     je["stored_chain"] = stored;
@@ -134,7 +137,7 @@ Json keystore_verify_json(const std::string& file, const KeystoreVerifyReport& r
     for (const PathLink& link : e.path) {
       Json jl;
       jl["certificate"] = certificate_json(*link.cert);
-      jl["origin"] = link.origin;
+      jl["origin"] = named_origin(name_origin, link.origin);
       jl["issuer_found"] = link.issuer_found;
       jl["name_chains"] = link.name_chains;
       jl["signature_ok"] = link.signature_ok;
@@ -151,17 +154,19 @@ Json keystore_verify_json(const std::string& file, const KeystoreVerifyReport& r
 
 void write_keystore_verify_json(const std::string& file, const KeystoreVerifyReport& report,
                                 const std::vector<Finding>& extra_findings,
-                                const std::function<void(std::string_view)>& sink) {
+                                const std::function<void(std::string_view)>& sink,
+                                const OriginNamer& name_origin) {
   detail::write_streamed(
       [&](detail::JsonWriter& w, auto flush) {
-        write_keystore_verify(w, file, report, extra_findings, flush);
+        write_keystore_verify(w, file, report, extra_findings, name_origin, flush);
       },
-      [&] { return keystore_verify_json(file, report, extra_findings); }, sink,
+      [&] { return keystore_verify_json(file, report, extra_findings, name_origin); }, sink,
       "write_keystore_verify_json differs from keystore_verify_json().dump(2)");
 }
 
 std::string keystore_verify_text(const std::string& file, const KeystoreVerifyReport& report,
-                                 const std::vector<Finding>& extra_findings) {
+                                 const std::vector<Finding>& extra_findings,
+                                 const OriginNamer& name_origin) {
   std::string findings = extra_findings.empty()
                              ? findings_text(report.findings)
                              : findings_text(joined(report.findings, extra_findings));
@@ -172,7 +177,7 @@ std::string keystore_verify_text(const std::string& file, const KeystoreVerifyRe
   out += std::to_string(report.entries.size());
   out += report.entries.size() == 1 ? " key entry\n" : " key entries\n";
   for (const EntryChainReport& e : report.entries) {
-    bool sound = e.complete && e.ordered && e.signatures_ok && e.java_problem.empty();
+    bool sound = e.complete && e.ordered && e.signatures_ok && !e.java_problem;
     out += "\n[";
     out += e.alias;
     out += sound ? "] ✔ " : "] ✘ ";
@@ -197,7 +202,7 @@ std::string keystore_verify_text(const std::string& file, const KeystoreVerifyRe
       out += "; valid until ";
       append::date(out, c.not_after);
       out += "; from ";
-      out += link.origin;
+      out += named_origin(name_origin, link.origin);
       out += '\n';
       if (i) indent += 3;
     }
@@ -207,9 +212,9 @@ std::string keystore_verify_text(const std::string& file, const KeystoreVerifyRe
       out += e.path.back().cert->issuer;
       out += '\n';
     }
-    if (!e.java_problem.empty()) {
+    if (e.java_problem) {
       out += "    Java: ";
-      out += e.java_problem;
+      out += e.java_problem->java_reason;
       out += '\n';
     }
   }

@@ -1,22 +1,21 @@
 // verify KEYSTORE: for each key entry, the path a peer needs from its leaf to a root, found among
 // the stored chain, the keystore's other certificates and the --trust sources; then what is wrong
 // with the stored chain (what Java will send) and with the path (what Java's validator says).
+#include "ksdoctor/chains.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <thread>
 #include <unordered_set>
 
-#include "x509/java_x500.hpp"
-#include "ksdoctor/chains.hpp"
 #include "pkix.hpp"
+#include "x509/java_x500.hpp"
 
 namespace ksdoctor {
 namespace {
 
 constexpr int kMaxStepsPerEntry = 4000;  // bounds same-DN floods and cross-sign cycles
 constexpr std::size_t kMaxDepth = 12;
-
-constexpr const char* kStoredOrigin = "stored chain";
 
 bool is_root(const Certificate& cert) { return cert.self_issued() && signature_valid(cert, cert); }
 
@@ -26,9 +25,11 @@ struct Sources {
   const CertPool* keystore = nullptr;
   const CertPool* trust = nullptr;
 
-  std::string origin_of(const Certificate& cert) const {
+  const OriginNamer* name = nullptr;  // how findings word an origin
+
+  CertOrigin origin_of(const Certificate& cert) const {
     for (const CertPtr& c : *stored) {
-      if (c->sha256 == cert.sha256) return kStoredOrigin;
+      if (c->sha256 == cert.sha256) return CertOrigin::stored_chain();
     }
     if (keystore->contains(cert)) return keystore->origin(cert);
     return trust->origin(cert);
@@ -80,7 +81,9 @@ class PathSearch {
     return longest_;
   }
   // A name-matching issuer whose signature does not verify, at the end of best() when broken.
-  CertPtr wrong_signer() const { return trusted_.empty() && untrusted_.empty() ? bad_sig_ : nullptr; }
+  CertPtr wrong_signer() const {
+    return trusted_.empty() && untrusted_.empty() ? bad_sig_ : nullptr;
+  }
 
  private:
   bool search(std::vector<CertPtr>& path) {
@@ -135,13 +138,10 @@ Finding entry_finding(const std::string& alias, const char* code, Severity sever
   return f;
 }
 
-// "--trust certs/ca.pem" -> "certs/ca.pem"; other origins (keystore entries) -> the keystore.
-std::string source_argument(const std::string& origin) {
-  const std::string prefix = "--trust ";
-  if (origin.rfind(prefix, 0) != 0) return "KEYSTORE";
-  std::string path = origin.substr(prefix.size());
-  std::size_t entry = path.find(" entry '");
-  return entry == std::string::npos ? path : path.substr(0, entry);
+// What `repair --from` needs to add a certificate found in `origin`: the source file, else the
+// keystore (its other entries).
+std::string repair_source(const CertOrigin& origin) {
+  return origin.kind == CertOrigin::Kind::kSource ? origin.path : "KEYSTORE";
 }
 
 void add_issuer_details(Finding& f, const Certificate& child) {
@@ -193,7 +193,7 @@ void check_path(EntryChainReport& r, const Sources& sources, CertPtr wrong_signe
       Finding f = entry_finding(
           r.alias, "CHAIN_SIGNATURE_INVALID", Severity::kError,
           "no certificate named " + end.issuer + " verifies the signature of " + end.subject +
-              " (" + sources.origin_of(*wrong_signer) +
+              " (" + (*sources.name)(sources.origin_of(*wrong_signer)) +
               " has the name but another key): the real issuing CA is missing",
           "obtain the CA certificate that signed it, then: ksdoctor repair KEYSTORE --from FILE");
       add_issuer_details(f, end);
@@ -219,16 +219,17 @@ void check_path(EntryChainReport& r, const Sources& sources, CertPtr wrong_signe
   for (std::size_t i = 1; i < r.path.size(); ++i) {
     const PathLink& link = r.path[i];
     bool root = i + 1 == r.path.size();
-    if (root || link.origin == kStoredOrigin) continue;
+    if (root || link.origin.kind == CertOrigin::Kind::kStoredChain) continue;
+    const std::string found_in = (*sources.name)(link.origin);
     Finding f = entry_finding(
         r.alias, "MISSING_INTERMEDIATE", Severity::kError,
-        "the stored chain lacks " + link.cert->subject + " (found in " + link.origin +
+        "the stored chain lacks " + link.cert->subject + " (found in " + found_in +
             "): Java sends only the stored chain, so peers that do not hold this intermediate "
             "fail with \"PKIX path building failed\"",
-        "ksdoctor repair KEYSTORE --from " + source_argument(link.origin) +
+        "ksdoctor repair KEYSTORE --from " + repair_source(link.origin) +
             " --in-place adds it to the entry's chain");
     add_issuer_details(f, *r.path[i - 1].cert);
-    f.details.emplace_back("found_in", link.origin);
+    f.details.emplace_back("found_in", found_in);
     f.details.emplace_back("sha256", link.cert->sha256);
     r.findings.push_back(std::move(f));
   }
@@ -267,26 +268,27 @@ void check_path(EntryChainReport& r, const Sources& sources, CertPtr wrong_signe
   if (r.path.size() == 1) return;
   std::vector<CertPtr> below_root;
   for (std::size_t i = 0; i + 1 < r.path.size(); ++i) below_root.push_back(r.path[i].cert);
-  std::optional<std::string> why = pkix::validate(below_root, root, options.now);
+  std::optional<PathProblem> why = pkix::validate(below_root, root, options.now);
   if (!why) why = pkix::anchor_problem(root);
   if (!why && options.tls_server) why = pkix::tls_server_leaf_problem(leaf);
   if (!why) return;
   r.java_problem = *why;
-  Finding f = pkix::explain(*why);
-  if (f.code == "CERT_EXPIRED") return;  // already named per certificate
+  if (why->check == PathCheck::kValidity) return;  // already named per certificate
+  Finding f = pkix::explain(why->check, why->java_reason);
   f.alias = r.alias;
-  f.message = "peers running Java refuse this chain: " + *why;
+  f.message = "peers running Java refuse this chain: " + why->java_reason;
   r.findings.push_back(std::move(f));
 }
 
 EntryChainReport verify_entry(const Entry& entry, const CertPool& keystore_pool,
                               const CertPool& trust,
                               const std::unordered_set<std::string>& trusted_roots,
+                              const OriginNamer& name_origin,
                               const KeystoreVerifyOptions& options) {
   EntryChainReport r;
   r.alias = entry.alias;
   r.stored = entry.chain;
-  Sources sources{&r.stored, &keystore_pool, &trust};
+  Sources sources{&r.stored, &keystore_pool, &trust, &name_origin};
   check_stored_links(r);
 
   PathSearch search(sources, trusted_roots, options.now);
@@ -297,7 +299,7 @@ EntryChainReport verify_entry(const Entry& entry, const CertPool& keystore_pool,
   for (std::size_t i = 0; i < best.size(); ++i) {
     PathLink link;
     link.cert = best[i];
-    link.origin = i == 0 ? kStoredOrigin : sources.origin_of(*best[i]);
+    link.origin = i == 0 ? CertOrigin::stored_chain() : sources.origin_of(*best[i]);
     link.self_signed = i + 1 == best.size() && r.reaches_root;
     if (i + 1 < best.size()) {
       link.issuer_found = link.name_chains = link.signature_ok = true;
@@ -322,7 +324,7 @@ EntryChainReport verify_entry(const Entry& entry, const CertPool& keystore_pool,
   std::size_t non_root = r.path.size() - (r.reaches_root && r.path.size() > 1 ? 1 : 0);
   r.complete = r.reaches_root;
   for (std::size_t i = 0; i < non_root && i < r.path.size(); ++i) {
-    if (r.path[i].origin != kStoredOrigin) r.complete = false;
+    if (r.path[i].origin.kind != CertOrigin::Kind::kStoredChain) r.complete = false;
   }
   return r;
 }
@@ -335,7 +337,7 @@ KeystoreVerifyReport verify_keystore(const Keystore& store, const CertPool& trus
   std::unordered_set<std::string> trusted_roots;
   for (const Entry& e : store.entries) {
     if (!store.lookupable(e)) continue;
-    for (const CertPtr& c : e.chain) keystore_pool.add(c, "keystore entry '" + e.alias + "'");
+    for (const CertPtr& c : e.chain) keystore_pool.add(c, CertOrigin::keystore_entry(e.alias));
     if (e.kind == EntryKind::kTrustedCert && !e.chain.empty()) {
       trusted_roots.insert(e.chain[0]->sha256);
     }
@@ -348,6 +350,8 @@ KeystoreVerifyReport verify_keystore(const Keystore& store, const CertPool& trus
       keyed.push_back(&e);
     }
   }
+  const OriginNamer name_origin =
+      options.name_origin ? options.name_origin : OriginNamer(describe_origin);
   KeystoreVerifyReport report;
   report.entries.resize(keyed.size());
   // Entries are independent (the signature memo is shared and locked): large stores use every
@@ -358,7 +362,8 @@ KeystoreVerifyReport verify_keystore(const Keystore& store, const CertPool& trus
   auto work = [&](std::size_t worker) {
     try {
       for (std::size_t i = worker; i < keyed.size(); i += workers) {
-        report.entries[i] = verify_entry(*keyed[i], keystore_pool, trust, trusted_roots, options);
+        report.entries[i] =
+            verify_entry(*keyed[i], keystore_pool, trust, trusted_roots, name_origin, options);
       }
     } catch (...) {
       errors[worker] = std::current_exception();

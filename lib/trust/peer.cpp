@@ -3,10 +3,11 @@
 // otherwise SunCertPathBuilder's depth-first search over the peer's own certificates.
 #include <algorithm>
 #include <functional>
+#include <optional>
 
-#include "x509/java_x500.hpp"
 #include "ksdoctor/trust.hpp"
 #include "pkix.hpp"
+#include "x509/java_x500.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -37,13 +38,15 @@ struct Outcome {
   bool ok = false;
   std::string message;
   std::vector<CertPtr> path;  // target first, then the anchor
+  // The check that failed, when the message is a validation failure rather than "no path".
+  std::optional<PathCheck> check;
 };
 
 // PKIXCertPathValidator over every anchor the first certificate's issuer selects.
 Outcome do_validate(const std::vector<CertPtr>& path, const std::vector<CertPtr>& anchors,
                     std::int64_t now) {
   const Certificate& first = *path.back();
-  std::optional<std::string> last_error;
+  std::optional<PathProblem> last_error;
   for (const CertPtr& anchor : anchors) {
     if (!java_x500_equal(anchor->subject_der, first.issuer_der)) continue;
     // The selector is adaptable: an anchor without an SKI still matches.
@@ -53,16 +56,15 @@ Outcome do_validate(const std::vector<CertPtr>& path, const std::vector<CertPtr>
     }
     auto error = pkix::validate(path, *anchor, now);
     if (!error) {
-      Outcome o{true, "", path};
+      Outcome o{true, "", path, std::nullopt};
       o.path.push_back(anchor);
       return o;
     }
     last_error = error;
   }
-  return Outcome{
-      false,
-      kValidationFailed + last_error.value_or("Path does not chain with any of the trust anchors"),
-      {}};
+  PathProblem problem = last_error.value_or(PathProblem{
+      PathCheck::kNoMatchingAnchor, "Path does not chain with any of the trust anchors"});
+  return Outcome{false, kValidationFailed + problem.java_reason, {}, problem.check};
 }
 
 // SunCertPathBuilder, forward from the target through the peer's certificates to an anchor.
@@ -72,14 +74,15 @@ class Builder {
       : store_(store), anchors_(anchors), now_(now) {}
 
   Outcome build(const CertPtr& target) {
-    if (now_ < target->not_before || now_ > target->not_after) return {false, kBuildFailed, {}};
+    if (now_ < target->not_before || now_ > target->not_after)
+      return {false, kBuildFailed, {}, std::nullopt};
     std::vector<CertPtr> path{target};
     target_ = target.get();
     if (search(path, 0)) {
-      Outcome o{true, "", found_};
+      Outcome o{true, "", found_, std::nullopt};
       return o;
     }
-    return {false, kBuildFailed, {}};
+    return {false, kBuildFailed, {}, std::nullopt};
   }
 
   // Issuer names the search looked for and found nothing for (the missing intermediates).
@@ -165,7 +168,7 @@ Outcome engine_validate(const std::vector<CertPtr>& chain, const std::vector<Cer
       return builder.build(chain[0]);  // not ordered: let the builder sort it out
     }
     if (is_anchor(anchors, cert) || matches_anchor_key(anchors, cert)) {
-      if (i == 0) return Outcome{true, "", {chain[0]}};
+      if (i == 0) return Outcome{true, "", {chain[0]}, std::nullopt};
       return do_validate(
           std::vector<CertPtr>(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(i)),
           anchors, now);
@@ -182,11 +185,11 @@ Outcome engine_validate(const std::vector<CertPtr>& chain, const std::vector<Cer
   return builder.build(chain[0]);
 }
 
-Finding path_problem(const std::string& why, const std::vector<CertPtr>& path,
+Finding path_problem(const PathProblem& why, const std::vector<CertPtr>& path,
                      const Certificate& anchor) {
-  Finding f = pkix::explain(why);
+  Finding f = pkix::explain(why.check, why.java_reason);
   f.message = "the path from " + path[0]->subject + " to the trusted " + anchor.subject +
-              " exists but Java refuses it: " + why;
+              " exists but Java refuses it: " + why.java_reason;
   return f;
 }
 
@@ -297,21 +300,26 @@ PeerVerdict verify_peer(const std::vector<CertPtr>& chain, const std::vector<Cer
     const Certificate& anchor = *outcome.path.back();
     std::string prefix = built ? "PKIX path building failed: " : "PKIX path validation failed: ";
     if (auto why = pkix::anchor_problem(anchor)) {
-      outcome = {false, prefix + "sun.security.validator.ValidatorException: " + *why, {}};
+      outcome = {false,
+                 prefix + "sun.security.validator.ValidatorException: " + why->java_reason,
+                 {},
+                 why->check};
     }
   }
   if (outcome.ok && options.tls_server && outcome.path.size() > 1) {
-    if (auto why = pkix::tls_server_leaf_problem(*outcome.path[0])) outcome = {false, *why, {}};
+    if (auto why = pkix::tls_server_leaf_problem(*outcome.path[0])) {
+      outcome = {false, why->java_reason, {}, why->check};
+    }
   }
   verdict.trusted = outcome.ok;
   verdict.java_message = outcome.message;
   verdict.path = outcome.path;
   if (verdict.trusted) return verdict;
 
-  if (outcome.message == kBuildFailed) {
-    name_missing(chain, anchors, suggestions, options.now, verdict.findings);
+  if (outcome.check) {
+    verdict.findings.push_back(pkix::explain(*outcome.check, outcome.message));
   } else {
-    verdict.findings.push_back(pkix::explain(outcome.message));
+    name_missing(chain, anchors, suggestions, options.now, verdict.findings);
   }
   return verdict;
 }

@@ -1,7 +1,7 @@
 #include "pkix.hpp"
 
-#include "x509/java_x500.hpp"
 #include "ksdoctor/trust.hpp"
+#include "x509/java_x500.hpp"
 
 namespace ksdoctor::pkix {
 
@@ -41,28 +41,30 @@ std::string principal_text(const std::string& rfc4514) {
   return out;
 }
 
-std::optional<std::string> tls_server_leaf_problem(const Certificate& leaf) {
+std::optional<PathProblem> tls_server_leaf_problem(const Certificate& leaf) {
   if (leaf.key_usage && !(*leaf.key_usage & kDigitalSignature)) {
-    return "KeyUsage does not allow digital signatures";
+    return PathProblem{PathCheck::kLeafKeyUsage, "KeyUsage does not allow digital signatures"};
   }
   if (leaf.ext_key_usage.empty()) return std::nullopt;
   for (const std::string& oid : leaf.ext_key_usage) {
     if (oid == "1.3.6.1.5.5.7.3.1" || oid == "2.5.29.37.0") return std::nullopt;  // serverAuth, any
   }
-  return "Extended key usage does not permit use for TLS server authentication";
+  return PathProblem{PathCheck::kLeafExtendedKeyUsage,
+                     "Extended key usage does not permit use for TLS server authentication"};
 }
 
-std::optional<std::string> anchor_problem(const Certificate& anchor) {
+std::optional<PathProblem> anchor_problem(const Certificate& anchor) {
   if (anchor.version < 3) return std::nullopt;
   std::string who = "TrustAnchor with subject \"" + principal_text(anchor.subject) + "\"";
-  if (!anchor.is_ca) return who + " is not a CA certificate";
+  if (!anchor.is_ca) return PathProblem{PathCheck::kAnchorNotCa, who + " is not a CA certificate"};
   if (anchor.key_usage && !(*anchor.key_usage & kKeyCertSign)) {
-    return who + " does not have keyCertSign bit set in KeyUsage extension";
+    return PathProblem{PathCheck::kAnchorNotCa,
+                       who + " does not have keyCertSign bit set in KeyUsage extension"};
   }
   return std::nullopt;
 }
 
-std::optional<std::string> validate(const std::vector<CertPtr>& path, const Certificate& anchor,
+std::optional<PathProblem> validate(const std::vector<CertPtr>& path, const Certificate& anchor,
                                     std::int64_t now) {
   const Certificate* signer = &anchor;
   int max_path_length = static_cast<int>(path.size());
@@ -72,22 +74,26 @@ std::optional<std::string> validate(const std::vector<CertPtr>& path, const Cert
     // AlgorithmChecker: the signer's key and the signature algorithm, then this cert's key.
     // A disabled signer key is reported as the signature algorithm that used it.
     if (!disabled_key_reason(signer->key).empty()) {
-      return "Algorithm constraints check failed on signature algorithm: " +
-             cert.signature_algorithm;
+      return PathProblem{
+          PathCheck::kAlgorithmDisabled,
+          "Algorithm constraints check failed on signature algorithm: " + cert.signature_algorithm};
     }
     if (signature_algorithm_disabled(cert.signature_algorithm)) {
-      return "Algorithm constraints check failed on signature algorithm: " +
-             cert.signature_algorithm;
+      return PathProblem{
+          PathCheck::kAlgorithmDisabled,
+          "Algorithm constraints check failed on signature algorithm: " + cert.signature_algorithm};
     }
     if (!disabled_key_reason(cert.key).empty()) {
-      return "Algorithm constraints check failed on keysize limits: " +
-             disabled_key_reason(cert.key) +
-             " used with certificate: " + principal_text(cert.subject);
+      return PathProblem{
+          PathCheck::kAlgorithmDisabled,
+          "Algorithm constraints check failed on keysize limits: " + disabled_key_reason(cert.key) +
+              " used with certificate: " + principal_text(cert.subject)};
     }
     if (!target) {
       // KeyChecker
       if (cert.key_usage && !(*cert.key_usage & kKeyCertSign)) {
-        return "CA key usage check failed: keyCertSign bit is not set";
+        return PathProblem{PathCheck::kCaKeyUsage,
+                           "CA key usage check failed: keyCertSign bit is not set"};
       }
       // ConstraintsChecker
       int path_len = -1;
@@ -96,72 +102,102 @@ std::optional<std::string> validate(const std::vector<CertPtr>& path, const Cert
       } else if (cert.is_ca) {
         path_len = cert.path_len.value_or(0x7fffffff);
       }
-      if (path_len == -1) return "basic constraints check failed: this is not a CA certificate";
+      if (path_len == -1) {
+        return PathProblem{PathCheck::kNotCa,
+                           "basic constraints check failed: this is not a CA certificate"};
+      }
       if (!cert.self_issued()) {
         if (max_path_length <= 0) {
-          return "basic constraints check failed: pathLenConstraint violated - this cert must "
-                 "be the last cert in the certification path";
+          return PathProblem{PathCheck::kPathLength,
+                             "basic constraints check failed: pathLenConstraint violated - this "
+                             "cert must be the last cert in the certification path"};
         }
         --max_path_length;
       }
       if (path_len < max_path_length) max_path_length = path_len;
     }
     // BasicChecker: signature, validity, name chaining.
-    if (!signature_valid(cert, *signer)) return "signature check failed";
-    if (now < cert.not_before || now > cert.not_after) return "validity check failed";
+    if (!signature_valid(cert, *signer)) {
+      return PathProblem{PathCheck::kSignature, "signature check failed"};
+    }
+    if (now < cert.not_before || now > cert.not_after) {
+      return PathProblem{PathCheck::kValidity, "validity check failed"};
+    }
     if (!java_x500_equal(cert.issuer_der, signer->subject_der)) {
-      return "subject/issuer name chaining check failed";
+      return PathProblem{PathCheck::kNameChaining, "subject/issuer name chaining check failed"};
     }
     signer = &cert;
   }
   return std::nullopt;
 }
 
-// A finding for the first check Java's validator fails on an otherwise complete path.
-Finding explain(const std::string& why) {
-  struct Rule {
-    const char* needle;
-    const char* code;
-    const char* remedy;
-  };
-  static const Rule kRules[] = {
-      {"TrustAnchor with subject", "ANCHOR_NOT_CA",
-       "the trusted certificate is not a CA (basicConstraints/keyUsage); import the real CA"},
-      {"validity check failed", "CERT_EXPIRED",
-       "the peer must install a currently valid certificate (or the clock is wrong)"},
-      {"not a CA certificate", "NOT_A_CA",
-       "the issuing certificate lacks basicConstraints cA=true; the CA must re-issue it"},
-      {"pathLenConstraint", "PATH_LEN_EXCEEDED",
-       "a CA's pathLenConstraint forbids this chain; the CA hierarchy must be re-issued"},
-      {"keyCertSign", "KEY_USAGE_NO_CERT_SIGN",
-       "a CA certificate's keyUsage lacks keyCertSign; the CA must re-issue it"},
-      {"Algorithm constraints", "ALGORITHM_DISABLED_BY_JAVA",
-       "JDK 17 refuses this key size or signature algorithm; the peer needs a new certificate"},
-      {"signature check failed", "CHAIN_SIGNATURE_INVALID",
-       "a certificate is not signed by the CA it names; the peer sends a wrong chain"},
-      {"Extended key usage", "EKU_NOT_SERVER_AUTH",
-       "the peer's certificate is not issued for TLS servers (extendedKeyUsage lacks "
-       "serverAuth); the peer needs a server certificate"},
-      {"KeyUsage does not allow", "KEY_USAGE_NOT_DIGITAL_SIGNATURE",
-       "the peer's certificate keyUsage lacks digitalSignature; the peer needs a new certificate"},
-      {"Path does not chain", "UNTRUSTED_ROOT",
-       "the trusted CA with that name has a different key identifier than the one that signed "
-       "the chain; import the CA the peer's chain names"},
-  };
-  Finding f;
-  f.code = "PATH_NOT_VALID";
-  f.remedy = "see the message";
-  for (const Rule& r : kRules) {
-    if (why.find(r.needle) != std::string::npos) {
-      f.code = r.code;
-      f.remedy = r.remedy;
+namespace {
+
+struct Explanation {
+  const char* code;
+  const char* remedy;
+};
+
+Explanation explanation(PathCheck check) {
+  switch (check) {
+    case PathCheck::kAnchorNotCa:
+      return {"ANCHOR_NOT_CA",
+              "the trusted certificate is not a CA (basicConstraints/keyUsage); import the real "
+              "CA"};
+    case PathCheck::kValidity:
+      return {"CERT_EXPIRED",
+              "the peer must install a currently valid certificate (or the clock is wrong)"};
+    case PathCheck::kNotCa:
+      return {"NOT_A_CA",
+              "the issuing certificate lacks basicConstraints cA=true; the CA must re-issue it"};
+    case PathCheck::kPathLength:
+      return {"PATH_LEN_EXCEEDED",
+              "a CA's pathLenConstraint forbids this chain; the CA hierarchy must be re-issued"};
+    case PathCheck::kCaKeyUsage:
+      return {"KEY_USAGE_NO_CERT_SIGN",
+              "a CA certificate's keyUsage lacks keyCertSign; the CA must re-issue it"};
+    case PathCheck::kAlgorithmDisabled:
+      return {"ALGORITHM_DISABLED_BY_JAVA",
+              "JDK 17 refuses this key size or signature algorithm; the peer needs a new "
+              "certificate"};
+    case PathCheck::kSignature:
+      return {"CHAIN_SIGNATURE_INVALID",
+              "a certificate is not signed by the CA it names; the peer sends a wrong chain"};
+    case PathCheck::kLeafExtendedKeyUsage:
+      return {"EKU_NOT_SERVER_AUTH",
+              "the peer's certificate is not issued for TLS servers (extendedKeyUsage lacks "
+              "serverAuth); the peer needs a server certificate"};
+    case PathCheck::kLeafKeyUsage:
+      return {"KEY_USAGE_NOT_DIGITAL_SIGNATURE",
+              "the peer's certificate keyUsage lacks digitalSignature; the peer needs a new "
+              "certificate"};
+    case PathCheck::kNoMatchingAnchor:
+      return {"UNTRUSTED_ROOT",
+              "the trusted CA with that name has a different key identifier than the one that "
+              "signed the chain; import the CA the peer's chain names"};
+    case PathCheck::kNameChaining:
       break;
-    }
   }
+  return {"PATH_NOT_VALID", "see the message"};
+}
+
+}  // namespace
+
+Finding explain(PathCheck check, const std::string& java_message) {
+  const Explanation e = explanation(check);
+  Finding f;
+  f.code = e.code;
+  f.remedy = e.remedy;
   f.severity = Severity::kError;
-  f.message = "Java refuses the chain: " + why;
-  f.details.emplace_back("java_reason", why);
+  f.message = "Java refuses the chain: " + java_message;
+  f.details.emplace_back("java_reason", java_message);
   return f;
 }
 
 }  // namespace ksdoctor::pkix
+
+namespace ksdoctor {
+
+const char* path_problem_code(PathCheck check) { return pkix::explanation(check).code; }
+
+}  // namespace ksdoctor

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ksdoctor/findings.hpp"
+#include "ksdoctor/trust.hpp"
 #include "ksdoctor/x509.hpp"
 
 namespace ksdoctor::pkix {
@@ -19,22 +20,22 @@ bool signature_algorithm_disabled(const std::string& java_name);
 bool acts_as_ca(const Certificate& cert);
 
 // Validates `path` (target first; path.back() is issued by `anchor`) the way
-// PKIXCertPathValidator does with that anchor. Returns the CertPathValidatorException message,
-// or nothing when the path is valid at `now`.
-std::optional<std::string> validate(const std::vector<CertPtr>& path, const Certificate& anchor,
+// PKIXCertPathValidator does with that anchor. Returns the failed check with the
+// CertPathValidatorException message, or nothing when the path is valid at `now`.
+std::optional<PathProblem> validate(const std::vector<CertPtr>& path, const Certificate& anchor,
                                     std::int64_t now);
 
 // EndEntityChecker for a TLS server (applied when the path has more than one certificate):
 // keyUsage must allow digitalSignature, extendedKeyUsage must allow serverAuth.
-std::optional<std::string> tls_server_leaf_problem(const Certificate& leaf);
+std::optional<PathProblem> tls_server_leaf_problem(const Certificate& leaf);
 
 // PKIXValidator's check of the anchor a path ends at: a v3 anchor must be a CA with keyCertSign.
 // The ValidatorException message, or nothing.
-std::optional<std::string> anchor_problem(const Certificate& anchor);
+std::optional<PathProblem> anchor_problem(const Certificate& anchor);
 
-// A finding (code, remedy) for a CertPathValidatorException message of validate() or
-// PKIXValidator.
-Finding explain(const std::string& why);
+// A finding (code, remedy; message and detail "java_reason" quoting `java_message`) for a path
+// Java refuses because `check` fails.
+Finding explain(PathCheck check, const std::string& java_message);
 
 // X500Principal.toString() style: "CN=a, O=b, C=US".
 std::string principal_text(const std::string& rfc4514);

@@ -8,10 +8,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "x509/java_x500.hpp"
 #include "ksdoctor/der.hpp"
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/trust.hpp"
+#include "x509/java_x500.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -24,7 +24,7 @@ struct CertPool::Index {
   std::unordered_map<std::string, std::size_t> by_der_hash;  // sha256 → position
   std::unordered_map<std::u16string, std::vector<std::size_t>> by_subject;
   std::unordered_map<std::string, std::vector<std::size_t>> by_key_id;
-  std::vector<std::string> origins;
+  std::vector<CertOrigin> origins;
 };
 
 CertPool::CertPool() : index_(std::make_unique<Index>()) {}
@@ -32,7 +32,7 @@ CertPool::~CertPool() = default;
 CertPool::CertPool(CertPool&&) noexcept = default;
 CertPool& CertPool::operator=(CertPool&&) noexcept = default;
 
-bool CertPool::add(CertPtr cert, std::string origin) {
+bool CertPool::add(CertPtr cert, CertOrigin origin) {
   if (!index_->by_der_hash.emplace(cert->sha256, certs_.size()).second) return false;
   std::size_t position = certs_.size();
   index_->by_subject[java_x500_canonical_cached(cert->subject_der)].push_back(position);
@@ -48,8 +48,8 @@ bool CertPool::contains(const Certificate& cert) const {
   return index_->by_der_hash.count(cert.sha256) != 0;
 }
 
-const std::string& CertPool::origin(const Certificate& cert) const {
-  static const std::string kNone;
+const CertOrigin& CertPool::origin(const Certificate& cert) const {
+  static const CertOrigin kNone;
   auto it = index_->by_der_hash.find(cert.sha256);
   return it == index_->by_der_hash.end() ? kNone : index_->origins[it->second];
 }
@@ -110,14 +110,22 @@ const EVP_MD* digest_for(std::string_view oid, bool& known) {
     const char* digest;
   };
   static const Entry kTable[] = {
-      {"1.2.840.113549.1.1.11", "SHA256"}, {"1.2.840.113549.1.1.12", "SHA384"},
-      {"1.2.840.113549.1.1.13", "SHA512"}, {"1.2.840.113549.1.1.14", "SHA224"},
-      {"1.2.840.113549.1.1.5", "SHA1"},    {"1.2.840.113549.1.1.4", "MD5"},
-      {"1.2.840.10045.4.3.2", "SHA256"},   {"1.2.840.10045.4.3.3", "SHA384"},
-      {"1.2.840.10045.4.3.4", "SHA512"},   {"1.2.840.10045.4.3.1", "SHA224"},
-      {"1.2.840.10045.4.1", "SHA1"},       {"2.16.840.1.101.3.4.3.2", "SHA256"},
-      {"2.16.840.1.101.3.4.3.1", "SHA224"}, {"1.2.840.10040.4.3", "SHA1"},
-      {"1.3.101.112", nullptr},            {"1.3.101.113", nullptr},
+      {"1.2.840.113549.1.1.11", "SHA256"},
+      {"1.2.840.113549.1.1.12", "SHA384"},
+      {"1.2.840.113549.1.1.13", "SHA512"},
+      {"1.2.840.113549.1.1.14", "SHA224"},
+      {"1.2.840.113549.1.1.5", "SHA1"},
+      {"1.2.840.113549.1.1.4", "MD5"},
+      {"1.2.840.10045.4.3.2", "SHA256"},
+      {"1.2.840.10045.4.3.3", "SHA384"},
+      {"1.2.840.10045.4.3.4", "SHA512"},
+      {"1.2.840.10045.4.3.1", "SHA224"},
+      {"1.2.840.10045.4.1", "SHA1"},
+      {"2.16.840.1.101.3.4.3.2", "SHA256"},
+      {"2.16.840.1.101.3.4.3.1", "SHA224"},
+      {"1.2.840.10040.4.3", "SHA1"},
+      {"1.3.101.112", nullptr},
+      {"1.3.101.113", nullptr},
   };
   // Fetched once: an implicit fetch per verification costs a provider lookup under a lock.
   static std::mutex mutex;

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "ksdoctor/der.hpp"
+#include "ksdoctor/error.hpp"
 #include "ksdoctor/text.hpp"
+#include "ksdoctor/x509.hpp"
 #include "oid_memo.hpp"
 #include "oids.hpp"
 
@@ -285,6 +287,32 @@ std::string format_dn(ByteView name_der) {
     out.append(rdns.text.data() + rdns.spans[i].begin, rdns.spans[i].end - rdns.spans[i].begin);
   }
   return out;
+}
+
+std::string dn_attribute(ByteView name_der, std::string_view type) {
+  try {
+    der::Walker outer(name_der, "distinguished name");
+    der::Walker rdn_walker(outer.expect(der::kSequence).value, "distinguished name");
+    std::vector<ByteView> rdns;
+    while (!rdn_walker.at_end()) rdns.push_back(rdn_walker.expect(der::kSet).value);
+    for (std::size_t i = rdns.size(); i-- > 0;) {  // most specific (last encoded) first
+      der::Walker ava_walker(rdns[i], "distinguished name");
+      while (!ava_walker.at_end()) {
+        der::Walker parts(ava_walker.expect(der::kSequence).value, "distinguished name");
+        std::string oid = der::oid_to_string(parts.expect(der::kOid).value);
+        der::Tlv value = parts.next();
+        if (oid != type || !is_string_tag(value.tag)) continue;
+        std::string text = decode_string_value(value);
+        if (!text.empty()) return text;
+      }
+    }
+  } catch (const Error&) {
+  }
+  return {};
+}
+
+std::string Certificate::subject_attribute(std::string_view type) const {
+  return dn_attribute(subject_der, type);
 }
 
 }  // namespace ksdoctor

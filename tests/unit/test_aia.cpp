@@ -318,7 +318,7 @@ TEST_CASE("aia repair plan: leaf-only key entry completed from the AIA URLs, two
   bool origin_named = false;
   for (const RepairChange& c : plan.changes) {
     if (c.cert && c.cert->sha256 == inter.cert->sha256) {
-      origin_named = c.origin == "aia " + server.url("/issuing.crt");
+      origin_named = c.origin == CertOrigin::aia(server.url("/issuing.crt"));
     }
   }
   CHECK(origin_named);

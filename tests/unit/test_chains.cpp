@@ -76,11 +76,11 @@ TEST_CASE("a complete, ordered chain to a trusted root has no findings") {
   CHECK(e.path[0].signature_ok);
 }
 
-TEST_CASE("a leaf-only entry names the intermediate a --trust source holds") {
+TEST_CASE("a leaf-only entry names the intermediate a trust source holds") {
   auto& p = pki();
   CertPool trust;
-  trust.add(p.inter.cert, "--trust bundle.pem");
-  trust.add(p.root.cert, "--trust bundle.pem");
+  trust.add(p.inter.cert, CertOrigin::source("bundle.pem"));
+  trust.add(p.root.cert, CertOrigin::source("bundle.pem"));
   auto r = run({testpki::key_entry("smtp", {p.leaf.cert})}, trust);
   const EntryChainReport& e = r.entries[0];
   CHECK(e.reaches_root);
@@ -88,10 +88,35 @@ TEST_CASE("a leaf-only entry names the intermediate a --trust source holds") {
   CHECK_FALSE(e.complete);
   const Finding& f = first(r, "MISSING_INTERMEDIATE");
   CHECK(f.severity == Severity::kError);
-  CHECK(detail(f, "found_in") == "--trust bundle.pem");
+  // Worded without command-line syntax unless the caller names origins itself.
+  CHECK(detail(f, "found_in") == "bundle.pem");
+  CHECK(f.message.find("(found in bundle.pem)") != std::string::npos);
+  CHECK(f.remedy.find("--from bundle.pem --in-place") != std::string::npos);
   CHECK(detail(f, "issuer") == p.leaf.cert->issuer);
   CHECK(detail(f, "authority_key_id") == to_hex(p.leaf.cert->authority_key_id));
-  CHECK(e.path[1].origin == "--trust bundle.pem");
+  CHECK(e.path[0].origin == CertOrigin::stored_chain());
+  CHECK(e.path[1].origin == CertOrigin::source("bundle.pem"));
+
+  KeystoreVerifyOptions named;
+  named.now = kNow;
+  named.name_origin = [](const CertOrigin& o) { return "<" + o.path + ">"; };
+  Keystore store;
+  store.entries = {testpki::key_entry("smtp", {p.leaf.cert})};
+  KeystoreVerifyReport r2 = verify_keystore(store, trust, named);
+  const Finding& f2 = first(r2, "MISSING_INTERMEDIATE");
+  CHECK(detail(f2, "found_in") == "<bundle.pem>");
+  CHECK(f2.message.find("(found in <bundle.pem>)") != std::string::npos);
+}
+
+TEST_CASE("an intermediate found in another keystore entry is named as that entry") {
+  auto& p = pki();
+  auto r =
+      run({testpki::key_entry("smtp", {p.leaf.cert}), testpki::trusted_entry("inter", p.inter.cert),
+           testpki::trusted_entry("root", p.root.cert)});
+  const Finding& f = first(r, "MISSING_INTERMEDIATE");
+  CHECK(detail(f, "found_in") == "keystore entry 'inter'");
+  CHECK(f.remedy.find("--from KEYSTORE --in-place") != std::string::npos);
+  CHECK(r.entries[0].path[1].origin == CertOrigin::keystore_entry("inter"));
 }
 
 TEST_CASE("a missing intermediate found nowhere is named with its AKI and AIA URL") {
@@ -155,7 +180,10 @@ TEST_CASE("a root that is not a CA is ANCHOR_NOT_CA") {
   auto r = run({testpki::key_entry("smtp", {leaf.cert, bad_root.cert}),
                 testpki::trusted_entry("root", bad_root.cert)});
   CHECK(has(r, "ANCHOR_NOT_CA"));
-  CHECK(r.entries[0].java_problem.find("is not a CA certificate") != std::string::npos);
+  REQUIRE(r.entries[0].java_problem);
+  CHECK(r.entries[0].java_problem->check == PathCheck::kAnchorNotCa);
+  CHECK(r.entries[0].java_problem->java_reason.find("is not a CA certificate") !=
+        std::string::npos);
 }
 
 TEST_CASE("a pathLenConstraint violation is PATH_LEN_EXCEEDED") {
@@ -178,7 +206,9 @@ TEST_CASE("a key Java's disabledAlgorithms refuses is ALGORITHM_DISABLED_BY_JAVA
   auto r = run({testpki::key_entry("smtp", {leaf.cert, p.inter.cert, p.root.cert}),
                 testpki::trusted_entry("root", p.root.cert)});
   CHECK(has(r, "ALGORITHM_DISABLED_BY_JAVA"));
-  CHECK(r.entries[0].java_problem.find("EC 192 bit key") != std::string::npos);
+  REQUIRE(r.entries[0].java_problem);
+  CHECK(r.entries[0].java_problem->check == PathCheck::kAlgorithmDisabled);
+  CHECK(r.entries[0].java_problem->java_reason.find("EC 192 bit key") != std::string::npos);
 }
 
 TEST_CASE("an expired intermediate on the path is CERT_EXPIRED") {
@@ -192,7 +222,7 @@ TEST_CASE("an expired intermediate on the path is CERT_EXPIRED") {
                 testpki::trusted_entry("root", p.root.cert)});
   const Finding& f = first(r, "CERT_EXPIRED");
   CHECK(detail(f, "subject") == inter.cert->subject);
-  CHECK(r.entries[0].java_problem == "validity check failed");
+  CHECK(r.entries[0].java_problem == PathProblem{PathCheck::kValidity, "validity check failed"});
 }
 
 TEST_CASE("a leaf without serverAuth is EKU_NOT_SERVER_AUTH") {
@@ -220,16 +250,17 @@ TEST_CASE("200 same-name CAs and a cross-sign cycle finish in bounded time") {
   // 200 CAs all named "Flood CA", each issued by an earlier one (self-issued, so no pathLen
   // budget is spent): at every level every one of them is a candidate issuer by name.
   std::vector<testpki::Node> flood{testpki::root("Flood CA")};
-  for (int i = 1; i < 200; ++i) flood.push_back(testpki::issue("Flood CA", &flood[(i * 7) % i], {}));
-  for (const auto& n : flood) trust.add(n.cert, "--trust flood");
+  for (int i = 1; i < 200; ++i)
+    flood.push_back(testpki::issue("Flood CA", &flood[(i * 7) % i], {}));
+  for (const auto& n : flood) trust.add(n.cert, CertOrigin::source("flood"));
   auto flood_leaf = testpki::issue("flood.example.test", &flood.back(), testpki::leaf_spec());
   // A and B cross-sign each other; the leaf hangs below A; no root.
   auto a_self = testpki::root("Cycle CA A");
   auto b = testpki::issue("Cycle CA B", &a_self, {});
   auto a = testpki::issue("Cycle CA A", &b, {}, a_self.key);
   auto b2 = testpki::issue("Cycle CA B", &a, {}, b.key);
-  trust.add(a.cert, "--trust cycle");
-  trust.add(b2.cert, "--trust cycle");
+  trust.add(a.cert, CertOrigin::source("cycle"));
+  trust.add(b2.cert, CertOrigin::source("cycle"));
   auto cycle_leaf = testpki::issue("cycle.example.test", &a, testpki::leaf_spec());
 
   auto start = std::chrono::steady_clock::now();
@@ -274,6 +305,6 @@ TEST_CASE("an expired root is a warning: Java ignores a trust anchor's dates") {
                 testpki::trusted_entry("root", old_root.cert)});
   const Finding& f = first(r, "CERT_EXPIRED");
   CHECK(f.severity == Severity::kWarning);
-  CHECK(r.entries[0].java_problem.empty());
+  CHECK_FALSE(r.entries[0].java_problem);
   CHECK_FALSE(has_errors(r.findings));
 }

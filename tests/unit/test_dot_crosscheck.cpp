@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "cert_names.hpp"
 #include "fixture_util.hpp"
 #include "ksdoctor/crosscheck.hpp"
 #include "ksdoctor/dot.hpp"
+#include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/timeutil.hpp"
 
@@ -47,7 +49,7 @@ std::size_t count(const std::string& haystack, const std::string& needle) {
   return n;
 }
 
-PathLink link(CertPtr cert, std::string origin, bool issuer_found, bool signature_ok = true) {
+PathLink link(CertPtr cert, CertOrigin origin, bool issuer_found, bool signature_ok = true) {
   PathLink l;
   l.cert = std::move(cert);
   l.origin = std::move(origin);
@@ -62,8 +64,9 @@ EntryChainReport complete_entry(const Pki& pki, const std::string& alias) {
   EntryChainReport e;
   e.alias = alias;
   e.stored = {pki.server, pki.intermediate};
-  e.path = {link(pki.server, "stored chain", true), link(pki.intermediate, "stored chain", true),
-            link(pki.root, "--trust ca \"bundle\".pem", false)};
+  e.path = {link(pki.server, CertOrigin::stored_chain(), true),
+            link(pki.intermediate, CertOrigin::stored_chain(), true),
+            link(pki.root, CertOrigin::source("ca \"bundle\".pem"), false)};
   e.path.back().self_signed = true;
   e.reaches_root = e.root_trusted = e.complete = e.ordered = e.signatures_ok = true;
   return e;
@@ -74,8 +77,9 @@ EntryChainReport broken_entry(const Pki& pki, const std::string& alias) {
   EntryChainReport e;
   e.alias = alias;
   e.stored = {pki.server};
-  e.path = {link(pki.server, "stored chain", false)};
-  e.java_problem = "unable to find valid certification path to requested target";
+  e.path = {link(pki.server, CertOrigin::stored_chain(), false)};
+  e.java_problem = PathProblem{PathCheck::kNoMatchingAnchor,
+                               "unable to find valid certification path to requested target"};
   return e;
 }
 
@@ -138,23 +142,24 @@ TEST_CASE("dot_quote escapes quotes, backslashes, newlines, control bytes and ba
   CHECK(dot_quote("Zürich ✔") == "\"Zürich ✔\"");
 }
 
-TEST_CASE("the display name is the first CN, unescaped, or the whole subject") {
+TEST_CASE("the display name is the certificate's common name, or the whole subject") {
   using report::dot_display_name;
-  CHECK(dot_display_name("CN=mail.example.com,O=Example Corp,C=US") == "mail.example.com");
-  CHECK(dot_display_name("O=Example Corp,CN=Second") == "Second");
-  CHECK(dot_display_name("CN=Smith\\, John\\\\,O=x") == "Smith, John\\");
-  CHECK(dot_display_name("CN=a\\2Cb") == "a,b");
-  CHECK(dot_display_name("UID=7+CN=multi,O=x") == "multi");
-  CHECK(dot_display_name("O=No Name Inc,C=US") == "O=No Name Inc,C=US");
-  CHECK(dot_display_name("CN=#0403616263,O=x") == "CN=#0403616263,O=x");
-  CHECK(dot_display_name("") == "");
+  using testnames::self_signed;
+  CHECK(dot_display_name(
+            *self_signed({{"C", "US"}, {"O", "Example Corp"}, {"CN", "mail.example.com"}})) ==
+        "mail.example.com");
+  CHECK(dot_display_name(*self_signed({{"CN", "Smith, John\\"}, {"O", "x"}})) == "Smith, John\\");
+  CHECK(dot_display_name(*self_signed({{"C", "US"}, {"O", "No Name Inc"}})) ==
+        "O=No Name Inc,C=US");
+  Pki pki;
+  CHECK(dot_display_name(*pki.server) == "mail.example.com");
 }
 
 TEST_CASE("keystore_chains_dot draws nodes, verified links, roots and missing issuers") {
   Pki pki;
   KeystoreVerifyReport report;
   report.entries = {complete_entry(pki, "mail"), broken_entry(pki, "old \"mail\" key")};
-  const std::string dot = report::keystore_chains_dot(report);
+  const std::string dot = report::keystore_chains_dot(report, report::origin_namer("--trust"));
 
   CHECK(dot.rfind("digraph keystore {\n", 0) == 0);
   CHECK(balanced(dot));
@@ -188,7 +193,10 @@ TEST_CASE("keystore_chains_dot draws nodes, verified links, roots and missing is
   CHECK(dot.find("c1 -> m1 [style=dashed") != std::string::npos);
 
   // Deterministic.
-  CHECK(report::keystore_chains_dot(report) == dot);
+  CHECK(report::keystore_chains_dot(report, report::origin_namer("--trust")) == dot);
+  // Without a namer, a source is named by its path alone.
+  CHECK(report::keystore_chains_dot(report).find("tooltip=\"from ca \\\"bundle\\\".pem\"") !=
+        std::string::npos);
   CHECK(graphviz_accepts(dot, "keystore"));
 }
 
@@ -315,7 +323,7 @@ TEST_CASE("cross-check of an entry's rebuilt path uses its root as the only anch
   CHECK_FALSE(broken.agrees);
   // A lone self-signed certificate is its own anchor.
   EntryChainReport self;
-  self.path = {link(pki.root, "stored chain", false)};
+  self.path = {link(pki.root, CertOrigin::stored_chain(), false)};
   self.path[0].self_signed = true;
   self.reaches_root = true;
   // The root CA has no serverAuth usage, so Botan's TLS server checks may refuse it; either way
@@ -356,9 +364,9 @@ TEST_CASE("keystore_chains_dot ends a path at a wrong signer without a missing n
   EntryChainReport e;
   e.alias = "k";
   e.stored = {pki.server};
-  e.path = {link(pki.server, "stored chain", true, false),
-            link(pki.intermediate, "keystore entry 'ca'", false)};
-  e.java_problem = "signature check failed";
+  e.path = {link(pki.server, CertOrigin::stored_chain(), true, false),
+            link(pki.intermediate, CertOrigin::keystore_entry("ca"), false)};
+  e.java_problem = PathProblem{PathCheck::kSignature, "signature check failed"};
   KeystoreVerifyReport report;
   report.entries = {e};
   const std::string dot = report::keystore_chains_dot(report);

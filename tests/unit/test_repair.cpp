@@ -57,7 +57,7 @@ Keystore store_of(std::vector<Entry> entries, StoreFormat format = StoreFormat::
 
 CertPool pool_of(const std::vector<CertPtr>& certs) {
   CertPool pool;
-  for (const CertPtr& c : certs) pool.add(c, "--from ca.pem");
+  for (const CertPtr& c : certs) pool.add(c, CertOrigin::source("ca.pem"));
   return pool;
 }
 
@@ -96,8 +96,8 @@ TEST_CASE("repair plan: a leaf-only chain gets its intermediate and root") {
   CHECK(subjects(plan.chains[0].after) == subjects({p.leaf.cert, p.inter.cert, p.root.cert}));
   CHECK(actions(plan) ==
         std::vector<RepairAction>{RepairAction::kAddIntermediate, RepairAction::kAddRoot});
-  CHECK(plan.changes[0].origin == "--from ca.pem");
-  CHECK(plan.changes[1].origin == "keystore entry 'root'");
+  CHECK(plan.changes[0].origin == CertOrigin::source("ca.pem"));
+  CHECK(plan.changes[1].origin == CertOrigin::keystore_entry("root"));
   CHECK(plan.trusted.empty());
   CHECK(plan.sound());
   Keystore after = apply_plan(store, plan);
@@ -292,7 +292,7 @@ TEST_CASE("repair write: the demo keystore, in place, with a backup, mode 0600")
   Keystore store = read_keystore(original, pw);
   CertPool sources;
   for (const CertPtr& c : read_certificates(fixture("pki/intermediate-ca.crt.pem"))) {
-    sources.add(c, "--from intermediate-ca.crt.pem");
+    sources.add(c, CertOrigin::source("intermediate-ca.crt.pem"));
   }
   RepairPlan plan = plan_repair(store, sources, {}, options());
   REQUIRE(plan.chains.size() == 1);
@@ -412,6 +412,31 @@ TEST_CASE("repair CLI: dry run, --out, --in-place, backups and refusals") {
     CliRun nb = cli(ks + from + at + " --in-place --no-backup");
     CHECK(nb.status == 0);
     CHECK(listing(dir) == std::vector<std::string>{"prevent.ks"});
+  }
+  SUBCASE("source warnings are reported, in JSON and text, like verify reports them") {
+    fs::path src = dir / "sources";
+    fs::create_directories(src);
+    fs::copy_file(fixture_path("pki/intermediate-ca.crt.pem"), src / "inter.pem");
+    std::ofstream(src / "README.txt") << "not a certificate\n";
+    const std::string folder = " --from " + src.string();
+    CliRun r = cli(ks + folder + at + " --dry-run --format json");
+    CHECK(r.status == 1);  // a warning does not change the exit code: the plan changes the store
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["sound"] == true);
+    // The origin is named as the user named the source: with --from.
+    CHECK(j["changes"][0]["origin"] == "--from " + (src / "inter.pem").string());
+    bool skipped = false;
+    for (const auto& f : j["findings"]) {
+      if (f["code"] != "TRUST_SOURCE_FILE_SKIPPED") continue;
+      skipped = true;
+      CHECK(f["severity"] == "warning");
+      CHECK(f["path"] == (src / "README.txt").string());
+    }
+    CHECK(skipped);
+    CliRun text = cli(ks + folder + at + " --dry-run");
+    CHECK(text.out.find("TRUST_SOURCE_FILE_SKIPPED") != std::string::npos);
+    CHECK(text.out.find("from --from " + (src / "inter.pem").string()) != std::string::npos);
+    CHECK(listing(dir) == std::vector<std::string>{"prevent.ks", "sources"});
   }
   SUBCASE("exit 1 when something cannot be fixed, and it says what") {
     CliRun r = cli(ks + at + " --out " + (dir / "new.ks").string());

@@ -97,7 +97,7 @@ TEST_CASE("trust source: a single PEM certificate") {
   std::string path = fixture_path("pki/root-ca.crt.pem");
   TrustSourceResult r = load_trust_source(path, kChangeit);
   CHECK(names(r) == std::vector<std::string>{"Example Root CA"});
-  CHECK(r.certificates[0].origin == "--trust " + path);
+  CHECK(r.certificates[0].origin == CertOrigin::source(path));
   CHECK(r.warnings.empty());
 }
 
@@ -109,7 +109,7 @@ TEST_CASE("trust source: a PEM bundle keeps file order") {
   REQUIRE(expected.size() == 3);
   for (std::size_t i = 0; i < expected.size(); ++i) {
     CHECK(r.certificates[i].cert->der == expected[i]->der);
-    CHECK(r.certificates[i].origin == "--trust " + path);
+    CHECK(r.certificates[i].origin == CertOrigin::source(path));
   }
   CHECK(r.warnings.empty());
 }
@@ -155,9 +155,9 @@ TEST_CASE("trust source: a folder, sorted by name, junk skipped with one warning
   CHECK(names(r) == std::vector<std::string>{"Example Issuing CA 1", "Example Root CA",
                                              "Downstream MTA Root CA"});
   REQUIRE(r.certificates.size() == 3);
-  CHECK(r.certificates[0].origin == "--trust " + dir.file("a-chain.pem"));
-  CHECK(r.certificates[1].origin == "--trust " + dir.file("a-chain.pem"));
-  CHECK(r.certificates[2].origin == "--trust " + dir.file("c-other.crt"));
+  CHECK(r.certificates[0].origin == CertOrigin::source(dir.file("a-chain.pem")));
+  CHECK(r.certificates[1].origin == CertOrigin::source(dir.file("a-chain.pem")));
+  CHECK(r.certificates[2].origin == CertOrigin::source(dir.file("c-other.crt")));
 
   // README.txt, empty.pem, root-ca.key.pem, in name order ("R" < "e" < "r").
   REQUIRE(r.warnings.size() == 3);
@@ -177,7 +177,7 @@ TEST_CASE("trust source: a folder path with a trailing slash names files once") 
   dir.copy_fixture("pki/root-ca.crt.pem", "root.pem");
   TrustSourceResult r = load_trust_source(dir.str() + "/", kChangeit);
   REQUIRE(r.certificates.size() == 1);
-  CHECK(r.certificates[0].origin == "--trust " + dir.file("root.pem"));
+  CHECK(r.certificates[0].origin == CertOrigin::source(dir.file("root.pem")));
 }
 
 TEST_CASE("trust source: a folder without certificates is a warning, not an error") {
@@ -228,10 +228,14 @@ TEST_CASE("trust source: a keystore gives every chain certificate, named by alia
   CHECK(sorted ==
         std::vector<std::string>{"Example Issuing CA 1", "Example Root CA", "mail.example.com"});
   for (const SourcedCertificate& c : r.certificates) {
+    CHECK(c.origin.kind == CertOrigin::Kind::kSource);
+    CHECK(c.origin.path == path);
+    CHECK_FALSE(c.origin.hidden);
     if (cn(c.cert) == "Example Root CA") {
-      CHECK(c.origin == "--trust " + path + " entry 'root-ca'");  // root-ca is listed first
+      CHECK(c.origin.alias == "root-ca");  // root-ca is listed first
+      CHECK(describe_origin(c.origin) == path + " entry 'root-ca'");
     } else {
-      CHECK(c.origin == "--trust " + path + " entry 'server'");
+      CHECK(c.origin.alias == "server");
     }
   }
   CHECK(r.warnings.empty());
@@ -258,7 +262,10 @@ TEST_CASE("trust source: PKCS#12 certificates hidden from Java's entries still c
   TrustSourceResult r = load_trust_source(path, kChangeit);
   CHECK(r.certificates.size() == 3);
   for (const SourcedCertificate& c : r.certificates) {
-    CHECK(c.origin == "--trust " + path + " hidden certificate");
+    CHECK(c.origin.kind == CertOrigin::Kind::kSource);
+    CHECK(c.origin.path == path);
+    CHECK(c.origin.hidden);
+    CHECK(describe_origin(c.origin) == path + " hidden certificate");
   }
 }
 
@@ -288,7 +295,9 @@ TEST_CASE("trust source: keystores inside a folder") {
   dir.copy_fixture("pkcs12/java-fullchain.p12", "z-locked.p12");
   TrustSourceResult r = load_trust_source(dir.str(), Password::of("wrong"));
   CHECK(r.certificates.size() == 3);
-  CHECK(r.certificates[0].origin.rfind("--trust " + dir.file("store.bin") + " entry '", 0) == 0);
+  CHECK(r.certificates[0].origin.kind == CertOrigin::Kind::kSource);
+  CHECK(r.certificates[0].origin.path == dir.file("store.bin"));
+  CHECK_FALSE(r.certificates[0].origin.alias.empty());
   // The JKS opens without a check; the PKCS#12 with encrypted certificates is skipped.
   CHECK(codes(r) ==
         std::vector<std::string>{"TRUST_SOURCE_NOT_VERIFIED", "TRUST_SOURCE_FILE_SKIPPED"});
@@ -308,7 +317,9 @@ TEST_CASE("trust source: the OS trust store") {
   TrustSourceResult r = load_trust_source("system", Password());
   CHECK(r.certificates.size() >= 1);
   REQUIRE_FALSE(r.certificates.empty());
-  CHECK(r.certificates[0].origin.rfind("system trust store (/etc/", 0) == 0);
+  CHECK(r.certificates[0].origin.kind == CertOrigin::Kind::kSystem);
+  CHECK(r.certificates[0].origin.path.rfind("/etc/", 0) == 0);
+  CHECK(describe_origin(r.certificates[0].origin).rfind("system trust store (/etc/", 0) == 0);
 }
 
 TEST_CASE("trust source: a missing path is an IoError naming it") {
@@ -341,4 +352,28 @@ TEST_CASE("trust source: a single file without certificates is a FormatError") {
                                                          "-----END CERTIFICATE-----\n")),
                         kChangeit),
       FormatError);
+}
+
+TEST_CASE("trust sources: several sources in one pool, each DER once, warnings kept in order") {
+  TempDir dir;
+  dir.copy_fixture("pki/root-ca.crt.pem", "root.pem");
+  dir.write("README.txt", std::string("not a certificate\n"));
+  std::string bundle = fixture_path("pki/server-fullchain.pem");  // leaf, intermediate, root
+  std::string empty = dir.file("nothing");
+  fs::create_directory(empty);
+
+  TrustSources loaded = load_trust_sources({dir.str(), bundle, empty}, kChangeit);
+  REQUIRE(loaded.pool.size() == 3);
+  const CertPtr& root = loaded.pool.all()[0];
+  CHECK(loaded.pool.origin(*root) == CertOrigin::source(dir.file("root.pem")));
+  // The root again in the bundle keeps its first origin.
+  for (const CertPtr& c : loaded.pool.all()) {
+    if (c != root) CHECK(loaded.pool.origin(*c) == CertOrigin::source(bundle));
+  }
+  std::vector<std::string> codes;
+  for (const Finding& f : loaded.warnings) codes.push_back(f.code);
+  CHECK(codes == std::vector<std::string>{"TRUST_SOURCE_FILE_SKIPPED", "TRUST_SOURCE_EMPTY"});
+
+  CHECK(load_trust_sources({}, kChangeit).pool.size() == 0);
+  CHECK_THROWS_AS(load_trust_sources({bundle, dir.file("missing.pem")}, kChangeit), IoError);
 }

@@ -11,6 +11,7 @@
 #include "ksdoctor/chains.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/inspect.hpp"
+#include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/report.hpp"
 #include "ksdoctor/verify_report.hpp"
@@ -22,6 +23,9 @@ namespace {
 
 constexpr std::int64_t kAt2070 = 3155760000;  // 2070-01-01T00:00:00Z: the fixtures have expired
 
+// Origins named as `verify` names them.
+const OriginNamer kVerifyNames = report::origin_namer("--trust");
+
 struct Streamed {
   std::string text;
   int pieces = 0;
@@ -30,10 +34,13 @@ struct Streamed {
 Streamed streamed(const std::string& file, const KeystoreVerifyReport& report,
                   const std::vector<Finding>& extra) {
   Streamed out;
-  report::write_keystore_verify_json(file, report, extra, [&](std::string_view piece) {
-    out.text += piece;
-    ++out.pieces;
-  });
+  report::write_keystore_verify_json(
+      file, report, extra,
+      [&](std::string_view piece) {
+        out.text += piece;
+        ++out.pieces;
+      },
+      kVerifyNames);
   return out;
 }
 
@@ -50,7 +57,7 @@ std::string first_difference(const std::string& got, const std::string& want) {
 int check_identical(const std::string& file, const KeystoreVerifyReport& report,
                     const std::vector<Finding>& extra = {}) {
   Streamed got = streamed(file, report, extra);
-  std::string want = report::keystore_verify_json(file, report, extra).dump(2);
+  std::string want = report::keystore_verify_json(file, report, extra, kVerifyNames).dump(2);
   INFO(first_difference(got.text, want));
   CHECK(got.text == want);
   return got.pieces;
@@ -63,7 +70,7 @@ Keystore fixture_store(const std::string& name) {
 CertPool intermediate_pool() {
   CertPool pool;
   for (CertPtr& c : read_certificates(fixture("pki/intermediate-ca.crt.pem"))) {
-    pool.add(std::move(c), "--trust " + fixture_path("pki/intermediate-ca.crt.pem"));
+    pool.add(std::move(c), CertOrigin::source(fixture_path("pki/intermediate-ca.crt.pem")));
   }
   return pool;
 }
@@ -117,7 +124,7 @@ KeystoreVerifyReport odd_report() {
                    testpki::key_entry("out of order é", {p.leaf.cert, p.root.cert, p.inter.cert}),
                    testpki::trusted_entry("root", p.root.cert)};
   CertPool pool;
-  pool.add(p.inter.cert, "--trust /tmp/ünïcode \"dir\"\\inter.pem\t");
+  pool.add(p.inter.cert, CertOrigin::source("/tmp/ünïcode \"dir\"\\inter.pem\t"));
   return verify(store, pool, testpki::kNow);
 }
 
@@ -138,7 +145,7 @@ TEST_CASE("verify JSON: the streamed writer equals dump(2) on the fixtures") {
       check_identical(fixture_path(name), with_trust);
       check_identical(name, with_trust, alone.findings);  // the other run's findings as notes
       for (const EntryChainReport& e : with_trust.entries) {
-        (e.java_problem.empty() ? no_java_problem : java_problem) = true;
+        (e.java_problem ? java_problem : no_java_problem) = true;
         (e.reaches_root ? to_root : broken) = true;
       }
     }
@@ -157,10 +164,11 @@ TEST_CASE("verify JSON: escaping, non-ASCII text, empty and null members") {
   check_identical("C:\\keystores\\\"prevent\".ks\r\n\b\f\x02 ümlaut ✔ 😀", report);
 
   SUBCASE("java_problem set and unset, empty aliases, origins and chains") {
-    report.entries[0].java_problem = "PKIX path building failed: \"quoted\" \\ \n\t\x03 ü";
-    report.entries[1].java_problem.clear();
+    report.entries[0].java_problem = PathProblem{
+        PathCheck::kNameChaining, "PKIX path building failed: \"quoted\" \\ \n\t\x03 ü"};
+    report.entries[1].java_problem.reset();
     report.entries[1].alias.clear();
-    report.entries[2].path.front().origin.clear();
+    report.entries[2].path.front().origin = CertOrigin();
     report.entries[2].stored.clear();
     report.entries.push_back(report.entries[0]);
     report.entries.back().path.clear();
@@ -209,12 +217,12 @@ TEST_CASE("verify JSON: a large report arrives in several pieces, still identica
 TEST_CASE("verify JSON: invalid UTF-8 fails as dump(2) does, before anything is written") {
   auto throws_like_dump = [](const std::string& file, const KeystoreVerifyReport& report,
                              const std::vector<Finding>& extra) {
-    CHECK_THROWS_AS(report::keystore_verify_json(file, report, extra).dump(2),
+    CHECK_THROWS_AS(report::keystore_verify_json(file, report, extra, kVerifyNames).dump(2),
                     nlohmann::json::type_error);
     int calls = 0;
-    CHECK_THROWS_AS(
-        report::write_keystore_verify_json(file, report, extra, [&](std::string_view) { ++calls; }),
-        nlohmann::json::type_error);
+    CHECK_THROWS_AS(report::write_keystore_verify_json(
+                        file, report, extra, [&](std::string_view) { ++calls; }, kVerifyNames),
+                    nlohmann::json::type_error);
     CHECK(calls == 0);
   };
   const KeystoreVerifyReport good = odd_report();
@@ -227,12 +235,12 @@ TEST_CASE("verify JSON: invalid UTF-8 fails as dump(2) does, before anything is 
   }
   SUBCASE("java_problem") {
     KeystoreVerifyReport r = good;
-    r.entries[2].java_problem = "surrogate \xed\xa0\x80";
+    r.entries[2].java_problem = PathProblem{PathCheck::kSignature, "surrogate \xed\xa0\x80"};
     throws_like_dump("store.jks", r, notes);
   }
   SUBCASE("origin") {
     KeystoreVerifyReport r = good;
-    r.entries[0].path.back().origin = "overlong \xc0\xaf";
+    r.entries[0].path.back().origin = CertOrigin::source("overlong \xc0\xaf");
     throws_like_dump("store.jks", r, notes);
   }
   SUBCASE("an extra finding's detail name") {
