@@ -1,6 +1,7 @@
 // `ksdoctor convert`: the same entries in another keystore format, keys re-protected.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,5 +35,32 @@ struct ConvertResult {
 // would merge two aliases, and what recover_private_key / recover_secret_key_material throw for a
 // wrong key password.
 ConvertResult convert_keystore(const Keystore& source, const ConvertOptions& options);
+
+struct ConvertFileOptions {
+  std::string source;                      // the keystore to read
+  std::optional<StoreFormat> source_type;  // forced type; detected from content when empty
+  std::string target;                      // the file to write (never the source itself)
+  bool backup = true;                      // keep an existing target as backup_path(target)
+  // Epoch ms: the creation date of entries that have none in the source (PKCS#12 trusted
+  // certificates going to JKS/JCEKS, PKCS#12 keys without a dated localKeyID), the writers'
+  // "now"; its seconds name the backup when "<target>.bak" exists.
+  std::int64_t now_ms = 0;
+};
+
+struct ConvertFileResult {
+  StoreFormat from = StoreFormat::kJks;  // the source's format
+  ConvertResult converted;
+  std::string backup;  // the backup written, "" for none
+  std::size_t bytes = 0;
+};
+
+// The whole `convert`: reads options.source's keystore with options.storepass, converts it
+// (convert_keystore) and writes the result over file.target with write_keystore_file (backup,
+// mode 0600, atomic rename), which first reads the written bytes back and compares them with
+// what Java will see (ConvertResult::reloaded). Throws UsageError("OUT_IS_INPUT") when the target
+// is the source file, UsageError("PASSWORD_REQUIRED") for a null store password, and what
+// reading, convert_keystore and write_keystore_file throw; the target is then untouched.
+ConvertFileResult convert_keystore_file(const ConvertOptions& options,
+                                        const ConvertFileOptions& file);
 
 }  // namespace ksdoctor

@@ -12,6 +12,13 @@ namespace ksdoctor {
 // IoError("TOO_LARGE") above `max_bytes` (keystores are small; this bounds hostile input).
 Bytes read_file(const std::string& path, std::size_t max_bytes = std::size_t{1} << 30);
 
+// Whether `path` names an existing file or folder (symbolic links followed).
+bool file_exists(const std::string& path);
+
+// Whether `a` and `b` name the same existing file (same device and inode, so hard links and
+// symbolic links to it count as well).
+bool same_file(const std::string& a, const std::string& b);
+
 // A whole file read into memory that is mapped and faulted in by the kernel in one step, and
 // never zero-filled or copied by us: for multi-megabyte keystores that is a tenth of the run time.
 // Same errors as read_file.

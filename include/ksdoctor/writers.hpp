@@ -3,6 +3,7 @@
 // here (convert.hpp re-protects keys when the format changes).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,5 +40,52 @@ Bytes write_pkcs12(const Keystore& store, const Password& storepass, std::int64_
 // the file, comes back different. Certificates no listed entry reaches become
 // hidden_certificates. Everything else is `store` unchanged.
 Keystore pkcs12_as_java_reloads(const Keystore& store);
+
+struct KeystoreWriteOptions {
+  Pkcs12WriteOptions pkcs12;  // used when store.format is PKCS#12
+};
+
+// The bytes of `store` in its own format (store.format): write_jks_family for JKS and JCEKS,
+// write_pkcs12 for PKCS#12. Throws what they throw (UsageError("PASSWORD_REQUIRED") for a null
+// password, ...).
+Bytes write_keystore(const Keystore& store, const Password& storepass, std::int64_t now_ms,
+                     const KeystoreWriteOptions& options = {});
+
+// The creation date read_keystore reports for `entry` after write_keystore(store, ..., now_ms)
+// wrote it into a `format` store: JKS/JCEKS date every entry (now_ms when it has none); PKCS#12
+// dates a key entry by its localKeyID ("Time <created_ms or now_ms>" unless it was loaded with
+// one) and never a trusted certificate.
+std::optional<std::int64_t> written_creation_date(StoreFormat format, const Entry& entry,
+                                                  std::int64_t now_ms);
+
+// The read-back check before a written keystore replaces anything. Throws
+// Error("REPAIR_READBACK_MISMATCH", ...) unless `written` (read back from the bytes written with
+// `now_ms`) has the format of `expected` and exactly its aliases, kinds, chains (DER), protected
+// keys, creation dates (written_creation_date) and number of hidden certificates. `expected` is
+// what Java will see in the file: the model written, or for PKCS#12 pkcs12_as_java_reloads of it.
+void check_read_back(const Keystore& expected, const Keystore& written, std::int64_t now_ms);
+
+struct KeystoreFileOptions {
+  std::string target;           // the file to write
+  bool backup = true;           // keep the file being replaced as backup_path(target, now)
+  std::int64_t now = 0;         // epoch seconds: the backup's name when "<target>.bak" exists
+  std::int64_t created_ms = 0;  // epoch ms: the date of entries that have none (now_ms)
+  KeystoreWriteOptions write;
+};
+
+struct KeystoreFileResult {
+  std::string backup;  // "" when none was written (no backup wanted, or nothing to replace)
+  std::size_t bytes = 0;
+};
+
+// Writes `store` (write_keystore) over options.target the safe way: the existing target is first
+// copied to a backup (atomically, mode 0600, read back), then the new bytes go to a temporary
+// file in the same folder (mode 0600, owner kept when run as root), synced, read back with
+// read_keystore and compared with `expected` (check_read_back), and only then renamed over the
+// target. Any failure throws (IoError, FormatError, UsageError, Error) and leaves the target as
+// it was.
+KeystoreFileResult write_keystore_file(const Keystore& store, const Keystore& expected,
+                                       const Password& storepass,
+                                       const KeystoreFileOptions& options);
 
 }  // namespace ksdoctor

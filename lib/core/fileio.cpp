@@ -51,6 +51,18 @@ Bytes read_file(const std::string& path, std::size_t max_bytes) {
   return data;
 }
 
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 FileBuffer FileBuffer::read(const std::string& path, std::size_t max_bytes) {
   FileBuffer buffer;
   struct stat st {};
