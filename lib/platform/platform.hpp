@@ -242,12 +242,16 @@ enum class NetFailure { kDns, kRefused, kTimeout, kUnreachable, kReset, kOther }
 
 class NetError : public IoError {
  public:
-  NetError(NetFailure failure, const std::string& message)
-      : IoError("NETWORK", message), failure_(failure) {}
+  // `reason`: the OS's words alone ("Connection refused"), for callers that compose their own
+  // sentence; the message names what was attempted as well.
+  NetError(NetFailure failure, const std::string& message, std::string reason)
+      : IoError("NETWORK", message), failure_(failure), reason_(std::move(reason)) {}
   NetFailure failure() const noexcept { return failure_; }
+  const std::string& reason() const noexcept { return reason_; }
 
  private:
   NetFailure failure_;
+  std::string reason_;
 };
 
 using Clock = std::chrono::steady_clock;

@@ -39,7 +39,8 @@ NetFailure failure_of(int error) {
 }
 
 [[noreturn]] void fail(const std::string& what, int error) {
-  throw NetError(failure_of(error), what + ": " + std::strerror(error));
+  std::string reason = std::strerror(error);
+  throw NetError(failure_of(error), what + ": " + reason, reason);
 }
 
 int millis_left(Deadline deadline) {
@@ -50,11 +51,11 @@ int millis_left(Deadline deadline) {
 void wait_for(int fd, Wait what, Deadline deadline) {
   for (;;) {
     int left = millis_left(deadline);
-    if (left <= 0) throw NetError(NetFailure::kTimeout, "timed out");
+    if (left <= 0) throw NetError(NetFailure::kTimeout, "timed out", "timed out");
     pollfd p{fd, static_cast<short>(what == Wait::kRead ? POLLIN : POLLOUT), 0};
     int n = ::poll(&p, 1, left);
     if (n > 0) return;
-    if (n == 0) throw NetError(NetFailure::kTimeout, "timed out");
+    if (n == 0) throw NetError(NetFailure::kTimeout, "timed out", "timed out");
     if (errno != EINTR) fail("poll", errno);
   }
 }
@@ -69,7 +70,7 @@ std::vector<Address> resolve(const std::string& host, const std::string& port) {
   int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found);
   if (rc != 0) {
     std::string why = rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc);
-    throw NetError(NetFailure::kDns, "cannot resolve " + host + ": " + why);
+    throw NetError(NetFailure::kDns, "cannot resolve " + host + ": " + why, why);
   }
   std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> list(found, ::freeaddrinfo);
   std::vector<Address> out;
@@ -85,7 +86,9 @@ std::vector<Address> resolve(const std::string& host, const std::string& port) {
     }
     out.push_back(std::move(a));
   }
-  if (out.empty()) throw NetError(NetFailure::kDns, "cannot resolve " + host + ": no address");
+  if (out.empty()) {
+    throw NetError(NetFailure::kDns, "cannot resolve " + host + ": no address", "no address");
+  }
   return out;
 }
 
@@ -151,7 +154,7 @@ Socket connect(const Address& address, Deadline deadline) {
   try {
     wait_for(fd, Wait::kWrite, deadline);
   } catch (const NetError& e) {
-    throw NetError(e.failure(), where + ": " + e.what());
+    throw NetError(e.failure(), where + ": " + e.reason(), e.reason());
   }
   int error = 0;
   socklen_t len = sizeof error;

@@ -38,7 +38,8 @@ NetFailure failure_of(int error) {
 }
 
 [[noreturn]] void fail(const std::string& what, int error) {
-  throw NetError(failure_of(error), what + ": " + win::error_text(static_cast<DWORD>(error)));
+  std::string reason = win::error_text(static_cast<DWORD>(error));
+  throw NetError(failure_of(error), what + ": " + reason, reason);
 }
 
 void start_winsock() {
@@ -56,7 +57,7 @@ SOCKET as_socket(std::intptr_t handle) { return static_cast<SOCKET>(handle); }
 void wait_for(SOCKET s, Wait what, Deadline deadline) {
   for (;;) {
     auto left = std::chrono::ceil<std::chrono::microseconds>(deadline - Clock::now()).count();
-    if (left <= 0) throw NetError(NetFailure::kTimeout, "timed out");
+    if (left <= 0) throw NetError(NetFailure::kTimeout, "timed out", "timed out");
     left = std::min<decltype(left)>(left, 3600LL * 1000000);
     fd_set ready, failed;
     FD_ZERO(&ready);
@@ -82,8 +83,8 @@ std::vector<Address> resolve(const std::string& host, const std::string& port) {
   ADDRINFOW* found = nullptr;
   int rc = GetAddrInfoW(win::widen(host).c_str(), win::widen(port).c_str(), &hints, &found);
   if (rc != 0) {
-    throw NetError(NetFailure::kDns,
-                   "cannot resolve " + host + ": " + win::error_text(static_cast<DWORD>(rc)));
+    std::string why = win::error_text(static_cast<DWORD>(rc));
+    throw NetError(NetFailure::kDns, "cannot resolve " + host + ": " + why, why);
   }
   std::vector<Address> out;
   for (const ADDRINFOW* ai = found; ai; ai = ai->ai_next) {
@@ -99,7 +100,9 @@ std::vector<Address> resolve(const std::string& host, const std::string& port) {
     out.push_back(std::move(a));
   }
   FreeAddrInfoW(found);
-  if (out.empty()) throw NetError(NetFailure::kDns, "cannot resolve " + host + ": no address");
+  if (out.empty()) {
+    throw NetError(NetFailure::kDns, "cannot resolve " + host + ": no address", "no address");
+  }
   return out;
 }
 
@@ -165,7 +168,7 @@ Socket connect(const Address& address, Deadline deadline) {
   try {
     wait_for(s, Wait::kWrite, deadline);
   } catch (const NetError& e) {
-    throw NetError(e.failure(), where + ": " + e.what());
+    throw NetError(e.failure(), where + ": " + e.reason(), e.reason());
   }
   int so_error = 0;
   int len = sizeof so_error;

@@ -2,7 +2,9 @@
 #ifdef _WIN32
 
 #include <windows.h>
-// after windows.h
+// after windows.h; initguid.h defines the FOLDERID_ values here (selectany) rather than in libuuid
+#include <initguid.h>
+// after initguid.h
 #include <knownfolders.h>
 #include <shlobj.h>
 
