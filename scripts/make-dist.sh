@@ -49,6 +49,10 @@ cp "$binary" "$stage/$name/$exe"
 
 # Licences: only of what the binary really contains (zlib only once the log reader links it).
 copy_licence() { cp "$2" "$stage/$name/licences/$1"; echo "  licences/$1  $3"; }
+linked="OpenSSL from Debian's source package"
+if "$nm" "$binary" 2>/dev/null | grep -qE ' T (inflateInit2_|zlibVersion)$'; then
+  linked="OpenSSL and zlib from Debian's source packages"
+fi
 listing=$(
   copy_licence OpenSSL-LICENSE.txt "$deps_prefix/OPENSSL-LICENSE.txt" \
     "OpenSSL $(cut -d' ' -f2 <"$deps_prefix/.ksdoctor-openssl.stamp" | head -1) (Apache-2.0)"
@@ -77,8 +81,9 @@ library needs to be installed.
   $exe verify KEYSTORE             rebuild every key entry's chain
   $exe --help                      all commands
 
-Built from Debian 12 packages: OpenSSL and zlib from Debian's source packages, compiled in (the
-legacy provider included, so RC2-40 PKCS#12 files open). Licence texts of everything linked in:
+Built from Debian 12 packages, with $linked
+compiled in (its legacy provider included, so RC2-40 PKCS#12 files open).
+Licence texts of everything linked in:
 $listing
 README
 if [ "$kind" = windows ]; then

@@ -1,25 +1,33 @@
 # shellcheck shell=bash
 # Sourced by static_test.sh and windows_test.sh: every fixture keystore and install tree, run through
 # a reference ksdoctor (the normal dynamic build) and a candidate (static or .exe), compared by exit
-# status and JSON output. The caller defines run_reference ARGS... and run_candidate ARGS...; both run
-# with the source tree's parent of fixtures/ as working directory, so paths in the JSON are equal.
+# status, JSON output and error messages. The caller defines run_reference ARGS... and run_candidate
+# ARGS...; both run in the source tree (the parent of fixtures/), so paths in the JSON are equal.
 
 failures=0
 cases=0
 
-# compare_case ARGS...: one ksdoctor invocation on both builds.
+# compare_case ARGS...: one ksdoctor invocation on both builds: exit status, stdout, stderr.
 compare_case() {
-  local expected actual expected_status actual_status
-  expected=$(run_reference "$@" 2>/dev/null)
+  local expected actual expected_status actual_status expected_err actual_err
+  expected_err=$(mktemp)
+  actual_err=$(mktemp)
+  expected=$(run_reference "$@" 2>"$expected_err")
   expected_status=$?
-  actual=$(run_candidate "$@" 2>/dev/null | tr -d '\r')
+  actual=$(run_candidate "$@" 2>"$actual_err" | tr -d '\r')
   actual_status=${PIPESTATUS[0]}
   cases=$((cases + 1))
-  if [ "$expected_status" != "$actual_status" ] || [ "$expected" != "$actual" ]; then
+  if [ -z "$expected" ] && [ ! -s "$expected_err" ]; then
+    failures=$((failures + 1))
+    echo "NO OUTPUT from the reference: ksdoctor $*"
+  elif [ "$expected_status" != "$actual_status" ] || [ "$expected" != "$actual" ] ||
+    ! diff -q <(tr -d '\r' <"$expected_err") <(tr -d '\r' <"$actual_err") >/dev/null; then
     failures=$((failures + 1))
     echo "DIFFERS: ksdoctor $* (exit $expected_status vs $actual_status)"
-    diff <(echo "$expected") <(echo "$actual") | head -20
+    diff <(echo "$expected"; cat "$expected_err") <(echo "$actual"; tr -d '\r' <"$actual_err") |
+      head -20
   fi
+  rm -f "$expected_err" "$actual_err"
 }
 
 # keystore_password FILE: the store password from fixtures/manifest.tsv ('' = empty), changeit for
