@@ -20,7 +20,12 @@ prefix=$(cd "$prefix" && pwd)
 common=(no-shared no-module no-tests "--prefix=$prefix" --libdir=lib)
 case $target in
   mingw64)
-    configure=(mingw64 "${common[@]}" --cross-compile-prefix=x86_64-w64-mingw32-)
+    # OPENSSLDIR would otherwise be this build's prefix, i.e. \work\... on the current drive, a
+    # folder any Windows user may create: an openssl.cnf planted there could load a DLL as a
+    # provider (CVE-2019-1552). ksdoctor needs no openssl.cnf on Windows: never read one, and point
+    # OPENSSLDIR at OpenSSL's admin-only default for MinGW.
+    configure=(mingw64 "${common[@]}" --cross-compile-prefix=x86_64-w64-mingw32-
+               no-autoload-config "--openssldir=C:/Program Files/Common Files/SSL")
     # The -posix compilers: the same threading model as the C++ side (std::thread on winpthreads).
     export CC=gcc-posix CXX=g++-posix
     ;;

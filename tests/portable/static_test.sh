@@ -44,7 +44,7 @@ trap 'rm -rf "$jail"' EXIT
 mkdir -p "$jail/etc" "$jail/tmp"
 chmod 1777 "$jail/tmp"
 cp "$static" "$jail/ksdoctor"
-cp "$helpers/portable_legacy_provider" "$helpers/portable_resolve_name" "$jail/"
+cp "$helpers/portable_resolve_name" "$jail/"
 cp -a "$source_dir/fixtures" "$jail/fixtures"
 printf 'root:x:0:0:root:/:/ksdoctor\nnobody:x:65534:65534:nobody:/:/ksdoctor\n' >"$jail/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$jail/etc/group"
@@ -52,8 +52,12 @@ printf '127.0.0.1 localhost\n127.0.0.1 %s\n' "$test_host" >"$jail/etc/hosts"
 printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$jail/etc/nsswitch.conf"
 echo "chroot: $(cd "$jail" && find . -maxdepth 1 -mindepth 1 | sort | xargs)"
 
-# 3. Legacy provider inside libcrypto; names from the chroot's /etc/hosts.
-chroot "$jail" /portable_legacy_provider || fail "legacy provider in the chroot"
+# 3. Legacy provider inside libcrypto, even in a chroot holding nothing but the helper; names from
+# the chroot's /etc/hosts.
+mkdir "$jail/empty"
+cp "$helpers/portable_legacy_provider" "$jail/empty/"
+chroot "$jail/empty" /portable_legacy_provider || fail "legacy provider in an empty chroot"
+rm -r "$jail/empty"
 chroot "$jail" /portable_resolve_name "$test_host" 127.0.0.1 ||
   fail "getaddrinfo($test_host) in the chroot did not read its /etc/hosts"
 echo "ok: getaddrinfo($test_host) = 127.0.0.1 from the chroot's /etc/hosts"
