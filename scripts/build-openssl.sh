@@ -20,18 +20,21 @@ prefix=$(cd "$prefix" && pwd)
 common=(no-shared no-module no-tests "--prefix=$prefix" --libdir=lib)
 case $target in
   mingw64)
-    # OPENSSLDIR would otherwise be this build's prefix, i.e. \work\... on the current drive, a
-    # folder any Windows user may create: an openssl.cnf planted there could load a DLL as a
-    # provider (CVE-2019-1552). ksdoctor needs no openssl.cnf on Windows: never read one, and point
-    # OPENSSLDIR at OpenSSL's admin-only default for MinGW.
-    configure=(mingw64 "${common[@]}" --cross-compile-prefix=x86_64-w64-mingw32-
-               no-autoload-config "--openssldir=C:/Program Files/Common Files/SSL")
-    # The -posix compilers: the same threading model as the C++ side (std::thread on winpthreads).
+    # OPENSSLDIR, ENGINESDIR and MODULESDIR would otherwise name this build's prefix, i.e.
+    # \work\... on the current drive: a folder any Windows user may create, whose openssl.cnf,
+    # certs/ or module DLLs OpenSSL would then trust (CVE-2019-1552). ksdoctor reads no openssl.cnf,
+    # and the three point at OpenSSL's admin-only default for MinGW. They are set on make's command
+    # line because Configure, running on Linux, takes C:/... for a relative path.
+    configure=(mingw64 "${common[@]}" --cross-compile-prefix=x86_64-w64-mingw32- no-autoload-config)
+    windows_ssl="C:/Program Files/Common Files/SSL"
+    make_overrides=("OPENSSLDIR=$windows_ssl" "ENGINESDIR=$windows_ssl/engines-3"
+                    "MODULESDIR=$windows_ssl/ossl-modules")
     export CC=gcc-posix CXX=g++-posix
     ;;
   linux-static)
     # Debian's OPENSSLDIR, so default certificate paths match the distribution's dynamic libssl.
     configure=(linux-x86_64 "${common[@]}" --openssldir=/usr/lib/ssl)
+    make_overrides=()
     export CC=gcc CXX=g++
     ;;
   *) echo "$usage" >&2; exit 2 ;;
@@ -39,7 +42,7 @@ esac
 
 source_dir=$("$here/fetch-debian-source.sh" openssl "$deps/src")
 version=$(cat "$deps/src/openssl.version")
-stamp_text="$version | ${configure[*]} | CC=$CC"
+stamp_text="$version | ${configure[*]} | CC=$CC${make_overrides[*]:+ ${make_overrides[*]}}"
 stamp=$prefix/.ksdoctor-openssl.stamp
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$stamp_text" ]; then
   echo "OpenSSL for $target already in $prefix ($version)"
@@ -51,8 +54,8 @@ rm -rf "$build_dir"
 mkdir -p "$build_dir"
 cd "$build_dir"
 "$source_dir/Configure" "${configure[@]}"
-make -j"$jobs" build_libs
-make install_dev >/dev/null
+make -j"$jobs" "${make_overrides[@]}" build_libs
+make "${make_overrides[@]}" install_dev >/dev/null
 cp "$source_dir/LICENSE.txt" "$prefix/OPENSSL-LICENSE.txt"
 echo "$stamp_text" >"$stamp"
 echo "OpenSSL for $target installed in $prefix ($version)"
