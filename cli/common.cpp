@@ -1,21 +1,17 @@
 #include "common.hpp"
 
-#include <termios.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/fileio.hpp"
+#include "ksdoctor/system.hpp"
 #include "ksdoctor/timeutil.hpp"
 
 namespace ksdoctor::cli {
 namespace {
 
+// The first line, without its line end (LF, or CR LF as Windows editors write it).
 SecureString first_line(const Bytes& data) {
   SecureString line(data.begin(), data.end());
   auto end = line.find_first_of("\r\n");
@@ -29,12 +25,14 @@ std::optional<Password> from_options(const PasswordOptions& p, const char* what)
     throw UsageError("USAGE", std::string("give the ") + what + " password only one way");
   }
   if (!p.env.empty()) {
-    const char* v = std::getenv(p.env.c_str());
+    std::optional<std::string> v = platform::environment_variable(p.env);
     if (!v) {
       throw UsageError("USAGE",
                        "environment variable " + p.env + " (" + what + " password) is not set");
     }
-    return Password::of(v);
+    Password password = Password::of(*v);
+    secure_wipe(v->data(), v->size());
+    return password;
   }
   if (!p.file.empty()) {
     Bytes data = read_file(p.file, 1 << 16);
@@ -44,30 +42,6 @@ std::optional<Password> from_options(const PasswordOptions& p, const char* what)
   }
   if (!p.value.empty()) return Password::of(p.value);
   return std::nullopt;
-}
-
-std::optional<Password> prompt_no_echo(const std::string& prompt) {
-  FILE* tty = std::fopen("/dev/tty", "r+");
-  if (!tty) return std::nullopt;
-  int fd = fileno(tty);
-  if (!isatty(fd)) {
-    std::fclose(tty);
-    return std::nullopt;
-  }
-  termios old{};
-  tcgetattr(fd, &old);
-  termios quiet = old;
-  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-  std::fputs(prompt.c_str(), tty);
-  std::fflush(tty);
-  tcsetattr(fd, TCSAFLUSH, &quiet);
-  SecureString line;
-  for (int c; (c = std::fgetc(tty)) != EOF && c != '\n';) line.push_back(static_cast<char>(c));
-  tcsetattr(fd, TCSAFLUSH, &old);
-  std::fputs("\n", tty);
-  std::fclose(tty);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return Password::of(std::string_view(line.data(), line.size()));
 }
 
 }  // namespace
@@ -117,9 +91,15 @@ std::optional<StoreFormat> forced_type(const CommonOptions& opts) {
 
 Password resolve_storepass(const CommonOptions& opts, const std::string& keystore_path) {
   if (auto p = from_options(opts.storepass, "store")) return std::move(*p);
-  if (const char* env = std::getenv("KSDOCTOR_STOREPASS")) return Password::of(env);
-  if (isatty(STDIN_FILENO)) {
-    if (auto p = prompt_no_echo("Store password for " + keystore_path + ": ")) return std::move(*p);
+  if (std::optional<std::string> env = platform::environment_variable("KSDOCTOR_STOREPASS")) {
+    Password password = Password::of(*env);
+    secure_wipe(env->data(), env->size());
+    return password;
+  }
+  if (platform::is_terminal(platform::Stream::kIn)) {
+    std::optional<SecureString> line =
+        platform::prompt_without_echo("Store password for " + keystore_path + ": ");
+    if (line) return Password::of(std::string_view(line->data(), line->size()));
   }
   return Password();
 }
@@ -133,6 +113,15 @@ std::int64_t resolve_now(const CommonOptions& opts) {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+const platform::ConsoleSupport& console() {
+  static const platform::ConsoleSupport support = platform::setup_console();
+  return support;
+}
+
+report::Marks text_marks() {
+  return console().unicode ? report::kUnicodeMarks : report::kAsciiMarks;
 }
 
 void scrub_argv(int argc, char** argv) {

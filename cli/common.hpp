@@ -7,7 +7,9 @@
 #include <string>
 
 #include "ksdoctor/keystore.hpp"
+#include "ksdoctor/marks.hpp"
 #include "ksdoctor/secret.hpp"
+#include "ksdoctor/system.hpp"
 
 namespace ksdoctor::cli {
 
@@ -41,6 +43,11 @@ Password resolve_storepass(const CommonOptions& opts, const std::string& keystor
 // Key password from --keypass*, or empty (meaning: the store password).
 std::optional<Password> resolve_keypass(const CommonOptions& opts);
 std::int64_t resolve_now(const CommonOptions& opts);
+
+// The console, prepared on the first call (main makes it before any output) and what it shows.
+const platform::ConsoleSupport& console();
+// ✔ and ✘ where stdout shows them, ASCII words elsewhere.
+report::Marks text_marks();
 
 // Overwrites the values of password options in argv so they do not linger in `ps` output.
 void scrub_argv(int argc, char** argv);

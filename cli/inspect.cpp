@@ -1,14 +1,6 @@
 // `ksdoctor inspect KEYSTORE`: entries as Java sees them, plus findings.
 #include "ksdoctor/inspect.hpp"
 
-#include <malloc.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cstdint>
-#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -18,50 +10,18 @@
 #include "common.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/report.hpp"
+#include "ksdoctor/system.hpp"
 
 namespace ksdoctor::cli {
 namespace {
 
 // Inspecting a large store builds a model of about three times the file's size and then renders
-// it, touching every page of that memory once. On virtual machines a first touch of a 4 KiB page
-// can cost 10+ µs (measured here: 13 µs, so ≈ 90 ms of page faults for a 5 000-entry store against
-// ≈ 35 ms of actual work). For stores of 1 MiB and more, grow the heap once, up front, by a margin
-// proportional to the file, and let the kernel back it with transparent huge pages where it is
-// configured to (THP "madvise" mode). Only memory that is touched becomes resident, in 2 MiB steps.
-// Nothing else changes; where any step is unavailable (another allocator, THP off) this is a no-op.
-void* volatile heap_head;  // see prepare_heap_for; volatile: the allocation must not be elided
-
+// it, touching every page of that memory once: the platform grows the heap for it up front
+// (glibc, transparent huge pages), for stores of 1 MiB and more. Nothing else changes.
 void prepare_heap_for(const std::string& path) {
-#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
-  constexpr std::size_t kMinFile = std::size_t{1} << 20;
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
-      static_cast<std::size_t>(st.st_size) < kMinFile) {
-    return;
+  if (std::optional<std::uint64_t> size = regular_file_size(path)) {
+    platform::prepare_heap_for_file(*size);
   }
-  std::size_t pad = std::min(static_cast<std::size_t>(st.st_size) * 8, std::size_t{256} << 20);
-  // Keep the file buffer and the output on the heap (≤ 32 MiB each), grow the heap by `pad` at
-  // once, and never give that margin back while we run.
-  if (mallopt(M_MMAP_THRESHOLD, 32 << 20) != 1 || mallopt(M_TOP_PAD, static_cast<int>(pad)) != 1 ||
-      mallopt(M_TRIM_THRESHOLD, static_cast<int>(2 * pad)) != 1) {
-    return;
-  }
-  auto before = reinterpret_cast<std::uintptr_t>(::sbrk(0));
-  if (before == static_cast<std::uintptr_t>(-1)) return;
-  // A block reaching from the top of the heap to just short of a huge-page boundary at least
-  // 256 KiB above the current end: more than the heap has free, so the heap grows by it plus
-  // `pad`, and the new free space — the file buffer first — starts at that boundary, untouched.
-  // The block stays allocated and is never touched (only its header, below `before`, is written).
-  std::uintptr_t from = (before + (std::uintptr_t{256} << 10) + kHuge - 1) & ~(kHuge - 1);
-  heap_head = std::malloc(from - before - 64);
-  auto after = reinterpret_cast<std::uintptr_t>(::sbrk(0));
-  std::uintptr_t to = after & ~(kHuge - 1);
-  if (!heap_head || to <= from) return;
-  ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
-#else
-  (void)path;
-#endif
 }
 
 }  // namespace

@@ -2,10 +2,7 @@
 // keystore a DLP detection server reads, the copies that are elsewhere, and putting one in place.
 #include "ksdoctor/locate.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -19,7 +16,7 @@ namespace {
 
 struct LocateCliOptions {
   CommonOptions common;
-  std::string root = "/";
+  std::string root;  // "": default_locate_root()
   std::string properties;
   std::string property;
   std::string version;
@@ -31,17 +28,18 @@ struct LocateCliOptions {
 // from the options or KSDOCTOR_STOREPASS is used when given, otherwise Java's null password.
 Password storepass(const CommonOptions& opts) {
   const PasswordOptions& p = opts.storepass;
-  if (!p.value.empty() || !p.env.empty() || !p.file.empty() || std::getenv("KSDOCTOR_STOREPASS")) {
+  if (!p.value.empty() || !p.env.empty() || !p.file.empty() ||
+      platform::environment_variable("KSDOCTOR_STOREPASS")) {
     return resolve_storepass(opts, "the keystores");
   }
   return Password();
 }
 
-// A one-line progress display on stderr, only when it is a terminal: redrawn at most ten times a
-// second with \r and erased when the scan ends, so logs and pipes never see it.
+// A one-line progress display on stderr, only when it is a terminal that can redraw a line: redrawn
+// at most ten times a second with \r and erased when the scan ends, so logs and pipes never see it.
 class Progress {
  public:
-  Progress() : enabled_(::isatty(STDERR_FILENO) != 0) {}
+  Progress() : enabled_(console().redraw_err) {}
   ~Progress() { clear(); }
 
   std::function<void(const ScanProgress&)> callback() {
@@ -98,7 +96,7 @@ LocateResult locate(const LocateOptions& options) {
 
 int run_locate(const LocateCliOptions& o) {
   LocateOptions options;
-  options.root = o.root;
+  options.root = o.root.empty() ? default_locate_root() : o.root;
   if (!o.properties.empty()) options.properties_file = o.properties;
   if (!o.property.empty()) options.property_key = o.property;
   if (!o.version.empty()) options.version = o.version;
@@ -142,7 +140,7 @@ int run_locate(const LocateCliOptions& o) {
   if (output_format(o.common) == OutputFormat::kJson) {
     std::cout << report::locate_json(result, fix_ptr, kNaming).dump(2) << "\n";
   } else {
-    std::cout << report::locate_text(result, fix_ptr, kNaming);
+    std::cout << report::locate_text(result, fix_ptr, kNaming, text_marks());
   }
   bool pending = false;
   if (fix && fix->dry_run) {
@@ -158,8 +156,9 @@ Runner register_locate(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "locate", "find the keystore a DLP detection server reads, and copies in wrong places");
   cmd->add_option("--root", o->root,
-                  "file system root to search: /, a mounted Windows drive, or a test tree")
-      ->capture_default_str();
+                  "file system root to search: /, a mounted Windows drive, or a test tree "
+                  "(default: the one that holds this system's program folders: / on Linux, the "
+                  "system drive on Windows)");
   cmd->add_option("--properties", o->properties,
                   "the install's Protect.properties (its install is inferred from the path)");
   cmd->add_option("--property", o->property,

@@ -11,6 +11,7 @@
 
 int main(int argc, char** argv) {
   using namespace ksdoctor;
+  cli::console();  // before any output: Windows shows UTF-8 only once its console is set up
   CLI::App app{"ksdoctor — Java keystore doctor", "ksdoctor"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ksdoctor 0.1.0");

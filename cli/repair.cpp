@@ -3,11 +3,7 @@
 // the result atomically (read back and compared before it replaces anything).
 #include "ksdoctor/repair.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <csignal>
-#include <cstdlib>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -22,6 +18,7 @@
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/repair_report.hpp"
 #include "ksdoctor/sources.hpp"
+#include "ksdoctor/system.hpp"
 
 namespace ksdoctor::cli {
 namespace {
@@ -42,13 +39,6 @@ struct RepairCliOptions {
   bool no_backup = false;
   int aia_timeout_ms = 5000;
 };
-
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {
-  }, sb{};
-  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
 
 void check_usage(const RepairCliOptions& o) {
   if (!o.out.empty() && o.in_place) {
@@ -75,7 +65,7 @@ TrustSources load_sources(const std::vector<std::string>& from, const Password& 
 int run_repair(const RepairCliOptions& o) {
   check_usage(o);
   // A file size limit (ulimit -f) must end in EFBIG and a clean exit 2, not a SIGXFSZ kill.
-  std::signal(SIGXFSZ, SIG_IGN);
+  platform::survive_file_size_limit();
   Password storepass = resolve_storepass(o.common, o.keystore);
   if (storepass.is_null() && !o.dry_run) {
     throw UsageError("PASSWORD_REQUIRED",
@@ -97,9 +87,9 @@ int run_repair(const RepairCliOptions& o) {
   AiaOptions aia_options;
   aia_options.timeout_ms = o.aia_timeout_ms;
   auto env = [](const char* lower, const char* upper) {  // curl's convention: lower case first
-    const char* value = std::getenv(lower);
-    if (!value || !*value) value = std::getenv(upper);
-    return std::string(value ? value : "");
+    std::optional<std::string> value = platform::environment_variable(lower);
+    if (!value || value->empty()) value = platform::environment_variable(upper);
+    return value.value_or("");
   };
   aia_options.proxies = {env("http_proxy", "HTTP_PROXY"), env("https_proxy", "HTTPS_PROXY"),
                          env("no_proxy", "NO_PROXY")};
@@ -130,7 +120,7 @@ int run_repair(const RepairCliOptions& o) {
   if (output_format(o.common) == OutputFormat::kJson) {
     std::cout << report::repair_json(plan, run).dump(2) << "\n";
   } else {
-    std::cout << report::repair_text(plan, run);
+    std::cout << report::repair_text(plan, run, text_marks());
   }
   if (!plan.sound()) return 1;
   return o.dry_run && plan.changes_store() ? 1 : 0;

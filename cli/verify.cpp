@@ -1,7 +1,5 @@
 // `ksdoctor verify KEYSTORE [--peer CHAIN.pem] [--trust SRC]...`: every key entry's chain rebuilt
 // and checked, or Java's verdict on a peer's certificate chain.
-#include <malloc.h>
-
 #include <future>
 #include <iostream>
 #include <memory>
@@ -11,11 +9,13 @@
 #include "ksdoctor/chains.hpp"
 #include "ksdoctor/crosscheck.hpp"
 #include "ksdoctor/dot.hpp"
+#include "ksdoctor/error.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/sources.hpp"
+#include "ksdoctor/system.hpp"
 #include "ksdoctor/trust.hpp"
 #include "ksdoctor/verify_report.hpp"
 
@@ -50,7 +50,7 @@ int verify_peer_chain(const VerifyOptions& o, const Keystore& store, const CertP
   } else if (output_format(o.common) == OutputFormat::kJson) {
     std::cout << report::peer_verify_json(v, notes).dump(2) << "\n";
   } else {
-    std::cout << report::peer_verify_text(chain, v, notes);
+    std::cout << report::peer_verify_text(chain, v, notes, text_marks());
   }
   return v.trusted && !has_errors(notes) ? 0 : 1;
 }
@@ -80,7 +80,8 @@ int verify_chains(const VerifyOptions& o, const Keystore& store, const CertPool&
         options.name_origin);
     std::cout << "\n";
   } else {
-    std::cout << report::keystore_verify_text(o.keystore, report, notes, options.name_origin);
+    std::cout << report::keystore_verify_text(o.keystore, report, notes, options.name_origin,
+                                              text_marks());
   }
   return has_errors(report.findings) || has_errors(notes) ? 1 : 0;
 }
@@ -97,7 +98,9 @@ Runner register_verify(CLI::App& app) {
   cmd->add_option("--trust", o->trust,
                   "more certificates: a PEM/DER file, a folder, a keystore, or 'system'");
   cmd->add_flag("--cross-check", o->cross_check,
-                "also validate with Botan (like OpenSSL-based MTAs) and report disagreements");
+                crosscheck_available()
+                    ? "also validate with Botan (like OpenSSL-based MTAs) and report disagreements"
+                    : "unavailable: this build of ksdoctor has no Botan");
   cmd->add_option("--format", o->common.format, "output format")
       ->check(CLI::IsMember({"text", "json", "dot"}))
       ->capture_default_str();
@@ -105,11 +108,13 @@ Runner register_verify(CLI::App& app) {
   add_password_options(*cmd, o->common);
   add_time_options(*cmd, o->common);
   return [o]() {
+    if (o->cross_check && !crosscheck_available()) {
+      throw UsageError("USAGE",
+                       "--cross-check is not available: this build of ksdoctor has no Botan");
+    }
     // Verifying thousands of chains allocates in many small steps: growing the heap in large
     // strides and never trimming it saves about a tenth of the run time in page faults and brk.
-    mallopt(M_TOP_PAD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    platform::tune_process_heap();
     o->dot = o->common.format == "dot";
     Password storepass = resolve_storepass(o->common, o->keystore);
     // The --trust sources (thousands of files, often) load while the keystore is read.

@@ -24,6 +24,11 @@ namespace ksdoctor {
 
 inline constexpr std::size_t kCrossCheckMinimumStrength = 110;
 
+// Whether this build can cross-check at all: the portable builds (Windows, static Linux) have no
+// Botan, and then every check is botan_ok = false with botan_status saying so. (Botan may still
+// be missing at run time; a check then says that instead.)
+bool crosscheck_available();
+
 struct CrossCheck {
   bool botan_ok = false;
   std::string botan_status;  // Path_Validation_Result::result_string(), or why Botan could not run

@@ -2,11 +2,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "ksdoctor/bytes.hpp"
 
 namespace ksdoctor {
+
+namespace platform {
+class FileBytes;
+}
 
 // Reads a whole regular file. Throws IoError("READ_FAILED") with the OS reason on failure and
 // IoError("TOO_LARGE") above `max_bytes` (keystores are small; this bounds hostile input).
@@ -15,13 +21,16 @@ Bytes read_file(const std::string& path, std::size_t max_bytes = std::size_t{1} 
 // Whether `path` names an existing file or folder (symbolic links followed).
 bool file_exists(const std::string& path);
 
+// The size of `path` when it is a regular file (symbolic links followed); nullopt otherwise.
+std::optional<std::uint64_t> regular_file_size(const std::string& path);
+
 // Whether `a` and `b` name the same existing file (same device and inode, so hard links and
 // symbolic links to it count as well).
 bool same_file(const std::string& a, const std::string& b);
 
-// A whole file read into memory that is mapped and faulted in by the kernel in one step, and
-// never zero-filled or copied by us: for multi-megabyte keystores that is a tenth of the run time.
-// Same errors as read_file.
+// A whole file read into memory that (on Linux) is mapped and faulted in by the kernel in one step,
+// and never zero-filled or copied by us: for multi-megabyte keystores that is a tenth of the run
+// time. Same errors as read_file.
 class FileBuffer {
  public:
   static FileBuffer read(const std::string& path, std::size_t max_bytes = std::size_t{1} << 30);
@@ -36,10 +45,9 @@ class FileBuffer {
 
  private:
   FileBuffer() = default;
-  std::uint8_t* data_ = nullptr;
+  std::unique_ptr<platform::FileBytes> file_;
+  const std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
-  std::size_t mapped_ = 0;  // 0: data_ points into fallback_
-  Bytes fallback_;
 };
 
 }  // namespace ksdoctor

@@ -50,8 +50,13 @@ struct ScanProgress {
   std::string dir;            // the folder being read
 };
 
+// The folder that holds this system's default install folders (platform::default_install_roots):
+// "/" on Linux (/opt, /var), the system drive on Windows ("C:\" for Program Files and
+// ProgramData); "/" when it has none of them.
+std::string default_locate_root();
+
 struct LocateOptions {
-  std::string root = "/";
+  std::string root = "/";                      // the CLI's default is default_locate_root()
   std::optional<std::string> properties_file;  // this file, its install inferred (no root scan)
   std::optional<std::string> property_key;     // the key that names the location
   std::optional<std::string> version;          // only installs of this version (or layout name)

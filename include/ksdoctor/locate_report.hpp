@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ksdoctor/locate.hpp"
+#include "ksdoctor/marks.hpp"
 
 namespace ksdoctor::report {
 
@@ -17,6 +18,7 @@ struct LocateNaming {
 // `fix` is null unless the run planned or applied fixes.
 nlohmann::ordered_json locate_json(const LocateResult& result, const FixRun* fix,
                                    const LocateNaming& naming);
-std::string locate_text(const LocateResult& result, const FixRun* fix, const LocateNaming& naming);
+std::string locate_text(const LocateResult& result, const FixRun* fix, const LocateNaming& naming,
+                        const Marks& marks = kUnicodeMarks);
 
 }  // namespace ksdoctor::report

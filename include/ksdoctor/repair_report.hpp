@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ksdoctor/findings.hpp"
+#include "ksdoctor/marks.hpp"
 #include "ksdoctor/repair.hpp"
 
 namespace ksdoctor::report {
@@ -25,6 +26,7 @@ struct RepairRun {
 
 // Findings: the plan's `remaining`, then the run's source warnings.
 nlohmann::ordered_json repair_json(const RepairPlan& plan, const RepairRun& run);
-std::string repair_text(const RepairPlan& plan, const RepairRun& run);
+std::string repair_text(const RepairPlan& plan, const RepairRun& run,
+                        const Marks& marks = kUnicodeMarks);
 
 }  // namespace ksdoctor::report

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ksdoctor/chains.hpp"
+#include "ksdoctor/marks.hpp"
 #include "ksdoctor/trust.hpp"
 
 namespace ksdoctor::report {
@@ -28,11 +29,13 @@ void write_keystore_verify_json(const std::string& file, const KeystoreVerifyRep
 // Each entry's path as a tree with ✔/✘ per link, then the findings.
 std::string keystore_verify_text(const std::string& file, const KeystoreVerifyReport& report,
                                  const std::vector<Finding>& extra_findings,
-                                 const OriginNamer& name_origin = {});
+                                 const OriginNamer& name_origin = {},
+                                 const Marks& marks = kUnicodeMarks);
 
 nlohmann::ordered_json peer_verify_json(const PeerVerdict& verdict,
                                         const std::vector<Finding>& extra_findings);
 std::string peer_verify_text(const std::vector<CertPtr>& chain, const PeerVerdict& verdict,
-                             const std::vector<Finding>& extra_findings);
+                             const std::vector<Finding>& extra_findings,
+                             const Marks& marks = kUnicodeMarks);
 
 }  // namespace ksdoctor::report

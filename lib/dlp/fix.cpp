@@ -1,6 +1,4 @@
 // locate --fix: copy the best keystore copy to the configured path, keeping what was there.
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstring>
 
@@ -11,6 +9,7 @@
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/locate.hpp"
 #include "ksdoctor/timeutil.hpp"
+#include "platform/platform.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -19,10 +18,6 @@ using paths::dirname;
 
 bool exists(const std::string& path) {
   return fs::file_info(path, fs::Links::kDoNotFollow).has_value();
-}
-
-[[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw IoError("WRITE_FAILED", "cannot " + what + " " + path + ": " + std::strerror(errno));
 }
 
 // The new keystore holds a private key: the source's bits, but at most owner read/write and
@@ -77,7 +72,8 @@ FixPlan plan_fix(const InstallReport& r, std::int64_t now) {
                 "; copying " + src.path + " (" + r.best_reason + ")";
   // Folders to create, outermost first.
   for (std::string dir = r.configured.folder;
-       !dir.empty() && dir != "/" && dir != "." && !exists(dir); dir = dirname(dir)) {
+       !dir.empty() && dir != "/" && dir != "." && dir != dirname(dir) && !exists(dir);
+       dir = dirname(dir)) {
     plan.mkdirs.insert(plan.mkdirs.begin(), dir);
   }
   if (r.keystore.exists) plan.backup = backup_path(plan.target, now);
@@ -86,9 +82,7 @@ FixPlan plan_fix(const InstallReport& r, std::int64_t now) {
 
 void apply_fix(FixPlan& plan) {
   if (!plan.copy) return;
-  for (const std::string& dir : plan.mkdirs) {
-    if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST) fail("create the folder", dir);
-  }
+  for (const std::string& dir : plan.mkdirs) platform::make_directories(dir, 0750);
   Bytes source = read_file(plan.source, std::size_t{64} << 20);
   std::string sha = sha256_hex(source);
   if (!plan.source_sha256.empty() && sha != plan.source_sha256) {
@@ -96,8 +90,12 @@ void apply_fix(FixPlan& plan) {
   }
   std::string owner_of = plan.source;
   if (!plan.backup.empty()) {
-    std::optional<fs::FileInfo> target = fs::file_info(plan.target);
-    if (!target) fail("stat", plan.target);
+    std::string why;
+    std::optional<fs::FileInfo> target = fs::file_info(plan.target, fs::Links::kFollow, &why);
+    if (!target) {
+      throw IoError("WRITE_FAILED", "cannot stat " + plan.target + ": " +
+                                        (why.empty() ? std::strerror(ENOENT) : why));
+    }
     Bytes old = read_file(plan.target, std::size_t{64} << 20);
     // The backup keeps the old bytes and mode (never wider than the new file's policy) so that
     // it can simply be renamed back.

@@ -1,36 +1,38 @@
 #include "dlp/fs.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <climits>
-#include <cstdlib>
-#include <cstring>
+#include "platform/platform.hpp"
 
 namespace ksdoctor::fs {
+namespace {
+
+FileKind kind_of(platform::FileType type) {
+  switch (type) {
+    case platform::FileType::kDirectory:
+      return FileKind::kDirectory;
+    case platform::FileType::kRegular:
+      return FileKind::kRegular;
+    case platform::FileType::kSymlink:
+      return FileKind::kSymlink;
+    default:
+      return FileKind::kOther;
+  }
+}
+
+}  // namespace
 
 std::optional<FileInfo> file_info(const std::string& path, Links links, std::string* failure) {
-  struct stat st {};
-  int rc = links == Links::kFollow ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st);
-  if (rc != 0) {
-    if (failure) {
-      *failure = errno == ENOENT || errno == ENOTDIR ? "" : std::strerror(errno);
-    }
+  platform::FileStatus status = platform::file_status(
+      path, links == Links::kFollow ? platform::Follow::kYes : platform::Follow::kNo);
+  if (!status.exists() || !status.error.empty()) {
+    if (failure) *failure = status.error;
     return std::nullopt;
   }
   FileInfo info;
-  info.kind = S_ISDIR(st.st_mode)   ? FileKind::kDirectory
-              : S_ISREG(st.st_mode) ? FileKind::kRegular
-              : S_ISLNK(st.st_mode) ? FileKind::kSymlink
-                                    : FileKind::kOther;
-  info.id = {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
-  info.size = static_cast<std::uint64_t>(st.st_size);
-  info.mtime = static_cast<std::int64_t>(st.st_mtime);
-  info.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
+  info.kind = kind_of(status.type);
+  info.id = {status.id.device, status.id.index};
+  info.size = status.size;
+  info.mtime = status.mtime;
+  info.mode = status.mode;
   return info;
 }
 
@@ -42,33 +44,24 @@ bool is_directory(const std::string& path) {
 }
 
 std::optional<std::vector<std::string>> list_names(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return std::nullopt;
-  std::vector<std::string> names;
-  while (dirent* e = ::readdir(d)) {
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) {
-      names.emplace_back(e->d_name);
-    }
+  std::vector<platform::DirEntry> entries;
+  try {
+    entries = platform::list_directory(dir, platform::Follow::kNo);
+  } catch (const IoError&) {
+    return std::nullopt;
   }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
+  std::vector<std::string> names;
+  names.reserve(entries.size());
+  for (platform::DirEntry& e : entries) names.push_back(std::move(e.name));
   return names;
 }
 
 std::string canonical(const std::string& path) {
-  char buf[PATH_MAX];
-  if (::realpath(path.c_str(), buf)) return buf;
-  return path;
+  return platform::canonical_path(path).value_or(path);
 }
 
 Bytes read_head(const std::string& path, std::size_t n) {
-  Bytes head(n);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return {};
-  ssize_t got = ::read(fd, head.data(), head.size());
-  ::close(fd);
-  head.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-  return head;
+  return platform::read_file_head(path, n).value_or(Bytes{});
 }
 
 }  // namespace ksdoctor::fs

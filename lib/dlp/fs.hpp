@@ -1,5 +1,5 @@
-// The file system as locate sees it: the only calls to the OS in dlp/ besides fix.cpp's
-// mkdir (whole files are read with core's read_file), so that a port replaces these few.
+// The file system as locate sees it, on top of the platform layer: nullopt and empty answers
+// where the platform throws, since a scan skips what it cannot read.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +15,7 @@ namespace ksdoctor::fs {
 
 enum class FileKind { kDirectory, kRegular, kSymlink, kOther };
 
-// Device and inode: the same file or folder reached under two names.
+// Device and inode (Windows: volume and file index): the same file or folder under two names.
 using FileId = std::pair<std::uint64_t, std::uint64_t>;
 
 struct FileInfo {

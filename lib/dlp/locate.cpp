@@ -4,10 +4,12 @@
 
 #include <utility>
 
+#include "core/paths.hpp"
 #include "dlp/fs.hpp"
 #include "dlp/install_paths.hpp"
 #include "dlp/locate_steps.hpp"
 #include "dlp/scan.hpp"
+#include "platform/platform.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -106,6 +108,14 @@ const char* file_role_name(FileRole role) {
       return "other";
   }
   return "other";
+}
+
+std::string default_locate_root() {
+  // The layouts name both folders relative to one root, so the programs folder's parent is it.
+  platform::InstallRoots roots = platform::default_install_roots();
+  if (!roots.programs.empty()) return paths::dirname(roots.programs.front());
+  if (!roots.data.empty()) return paths::dirname(roots.data.front());
+  return "/";
 }
 
 LocateResult locate_keystore(const LocateOptions& o) {

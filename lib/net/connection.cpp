@@ -10,14 +10,63 @@
 #include <algorithm>
 #include <optional>
 
-#include "net/socket.hpp"
+#include "platform/platform.hpp"
 
 namespace ksdoctor::net {
 namespace {
 
+NetErrorKind kind_of(platform::NetFailure failure) {
+  switch (failure) {
+    case platform::NetFailure::kDns:
+      return NetErrorKind::kDnsFailure;
+    case platform::NetFailure::kRefused:
+      return NetErrorKind::kRefused;
+    case platform::NetFailure::kTimeout:
+      return NetErrorKind::kTimeout;
+    case platform::NetFailure::kReset:
+      return NetErrorKind::kReset;
+    case platform::NetFailure::kUnreachable:
+    case platform::NetFailure::kOther:
+      return NetErrorKind::kUnreachable;
+  }
+  return NetErrorKind::kUnreachable;
+}
+
+// The platform's failure of `what` ("send", "recv", "cannot connect to 192.0.2.1:25") in this
+// module's words; a deadline that passed is "timeout" whatever was waiting for it.
+NetError translate(const platform::NetError& e, const std::string& what) {
+  if (e.failure() == platform::NetFailure::kTimeout) {
+    return NetError(NetErrorKind::kTimeout, "timeout");
+  }
+  return NetError(kind_of(e.failure()), what + ": " + e.reason());
+}
+
+std::string where(const Endpoint& e) {
+  return (e.ipv6 ? "[" + e.address + "]" : e.address) + ":" + std::to_string(e.port);
+}
+
+Endpoint endpoint_of(const platform::Address& address, std::uint16_t port) {
+  // A numeric IPv6 address is the only kind whose text holds a colon.
+  return Endpoint{address.text, port, address.text.find(':') != std::string::npos};
+}
+
+// The addresses of `host` that have a numeric text, in the resolver's order; NetError
+// kDnsFailure when there is none.
+std::vector<platform::Address> resolve_addresses(const std::string& host, std::uint16_t port) {
+  std::vector<platform::Address> addresses;
+  try {
+    addresses = platform::resolve(host, std::to_string(port));
+  } catch (const platform::NetError& e) {
+    throw NetError(NetErrorKind::kDnsFailure, "cannot resolve " + host + ": " + e.reason());
+  }
+  std::erase_if(addresses, [](const platform::Address& a) { return a.text.empty(); });
+  if (addresses.empty()) throw NetError(NetErrorKind::kDnsFailure, "cannot resolve " + host);
+  return addresses;
+}
+
 // The BIO's state: the socket, the deadline of the call in progress and why the last I/O failed.
 struct SocketIo {
-  SocketHandle socket = kNoSocket;
+  platform::Socket socket;
   Deadline deadline{};
   std::optional<NetError> error;
 };
@@ -26,10 +75,11 @@ int bio_write(BIO* bio, const char* data, std::size_t size, std::size_t* written
   auto* io = static_cast<SocketIo*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
   try {
-    *written = send_some(io->socket, data, size, io->deadline);
+    ByteView bytes(reinterpret_cast<const std::uint8_t*>(data), size);
+    *written = io->socket.send_some(bytes, io->deadline);
     return 1;
-  } catch (const NetError& e) {
-    io->error = e;
+  } catch (const platform::NetError& e) {
+    io->error = translate(e, "send");
     return 0;
   }
 }
@@ -38,10 +88,10 @@ int bio_read(BIO* bio, char* buffer, std::size_t size, std::size_t* read) {
   auto* io = static_cast<SocketIo*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
   try {
-    *read = receive_some(io->socket, buffer, size, io->deadline);
+    *read = io->socket.receive_some(reinterpret_cast<std::uint8_t*>(buffer), size, io->deadline);
     return *read > 0 ? 1 : 0;
-  } catch (const NetError& e) {
-    io->error = e;
+  } catch (const platform::NetError& e) {
+    io->error = translate(e, "recv");
     return 0;
   }
 }
@@ -125,13 +175,10 @@ struct Connection::Impl {
   std::unique_ptr<SSL, decltype(&SSL_free)> ssl{nullptr, SSL_free};
   std::string pending;  // received, not yet returned by read_line
 
-  Impl(Endpoint endpoint, SocketHandle socket) : peer(std::move(endpoint)) {
-    io.socket = socket;
+  Impl(Endpoint endpoint, platform::Socket socket) : peer(std::move(endpoint)) {
+    io.socket = std::move(socket);
     bio = BIO_new(socket_bio_method());
-    if (!bio) {
-      close_socket(socket);
-      throw NetError(NetErrorKind::kTls, "BIO setup: " + openssl_error());
-    }
+    if (!bio) throw NetError(NetErrorKind::kTls, "BIO setup: " + openssl_error());
     BIO_set_data(bio, &io);
   }
   Impl(const Impl&) = delete;
@@ -139,8 +186,7 @@ struct Connection::Impl {
   ~Impl() {
     ssl.reset();
     BIO_free(bio);
-    close_socket(io.socket);
-  }
+  }  // then io.socket closes
 
   void start(Deadline deadline) {
     io.deadline = deadline;
@@ -169,6 +215,14 @@ struct Connection::Impl {
   }
 };
 
+std::vector<Endpoint> resolve(const std::string& host, std::uint16_t port) {
+  std::vector<Endpoint> out;
+  for (const platform::Address& a : resolve_addresses(host, port)) {
+    out.push_back(endpoint_of(a, port));
+  }
+  return out;
+}
+
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
@@ -178,11 +232,15 @@ Connection Connection::open(const std::string& host, std::uint16_t port,
                             const ConnectOptions& options) {
   Deadline overall = deadline_in(options.overall);
   std::optional<NetError> last;
-  for (const Endpoint& endpoint : resolve(host, port)) {
+  for (const platform::Address& address : resolve_addresses(host, port)) {
     if (Clock::now() >= overall) break;
+    Endpoint endpoint = endpoint_of(address, port);
     try {
       Deadline attempt = std::min(overall, deadline_in(options.per_address));
-      return Connection(std::make_unique<Impl>(endpoint, connect_endpoint(endpoint, attempt)));
+      platform::Socket socket = platform::connect(address, attempt);
+      return Connection(std::make_unique<Impl>(std::move(endpoint), std::move(socket)));
+    } catch (const platform::NetError& e) {
+      last = translate(e, "cannot connect to " + where(endpoint));
     } catch (const NetError& e) {
       last = e;
     }

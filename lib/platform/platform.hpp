@@ -19,10 +19,14 @@
 #include "ksdoctor/bytes.hpp"
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/secret.hpp"
+#include "ksdoctor/system.hpp"
 
 namespace ksdoctor::platform {
 
 // ------------------------------------------------------------------------- files and folders
+
+// Whether `c` separates the components of a path: '/' everywhere, and '\\' on Windows.
+bool is_separator(char c);
 
 enum class FileType { kMissing, kRegular, kDirectory, kSymlink, kOther };
 
@@ -121,6 +125,7 @@ class Folder {
   struct Read {
     std::size_t size = 0;   // bytes placed in the buffer
     bool complete = false;  // the file ended within the buffer
+    bool opened = false;    // the file could be opened (an error is then the read's)
     std::string error;      // the OS's reason when the file could not be opened or read
   };
   // Reads the start of `name` into `buffer` with one read: a file smaller than the buffer is
@@ -173,49 +178,22 @@ void replace_file(const std::string& target, ByteView bytes, const ReplaceOption
 void copy_file(const std::string& from, const std::string& to, const ReplaceOptions& options,
                std::size_t max_bytes);
 
-// ------------------------------------------------------------------------- process and console
-// For the CLI only: the library never reads the environment or a terminal.
+// Process, console and install locations: include/ksdoctor/system.hpp (public: the CLI uses them).
 
-// An environment variable as UTF-8; nullopt when unset.
-std::optional<std::string> environment_variable(const std::string& name);
+// ------------------------------------------------------------------------- shared libraries
 
-enum class Stream { kIn, kOut, kErr };
-bool is_terminal(Stream stream);
-
-// Asks on the terminal (POSIX: /dev/tty; Windows: the console) with echo off and reads one line;
-// nullopt when there is no terminal to ask.
-std::optional<SecureString> prompt_without_echo(const std::string& prompt);
-
-struct ConsoleSupport {
-  bool colour_out = false;  // ANSI colour sequences are understood on stdout
-  bool colour_err = false;  // ... on stderr
-  bool unicode = false;     // UTF-8 text such as ✔ and ✘ is shown as such
+// A library loaded at run time (POSIX dlopen, Windows LoadLibraryW); never unloaded.
+struct SharedLibrary {
+  std::intptr_t handle = 0;
 };
 
-// Prepares the console once per run (Windows: UTF-8 output code page, VT processing) and says
-// what it supports. Output to files and pipes is always UTF-8 and never coloured.
-ConsoleSupport setup_console();
+// The first of `names` that loads; nullopt when none does.
+std::optional<SharedLibrary> load_library(const std::vector<std::string>& names);
 
-// Linux/glibc heap tuning; no-ops where the allocator or the kernel does not offer it, and on
-// Windows. Nothing but speed changes.
-//
-// For runs that allocate in many small steps (verifying thousands of chains): grow the heap in
-// large strides and never trim it.
-void tune_process_heap();
-// For a run that builds a model of about three times a file of `file_size` bytes and renders it,
-// touching each page once (inspect): grow the heap once, up front, by a margin proportional to the
-// file, and let transparent huge pages back it. Only for files of 1 MiB and more.
-void prepare_heap_for_file(std::uint64_t file_size);
-
-// ------------------------------------------------------------------------- install locations
-
-// Where software is installed by default: Windows %ProgramFiles% (and the 32-bit one) and
-// %ProgramData%; Linux /opt and /var. Only folders that exist; never every drive.
-struct InstallRoots {
-  std::vector<std::string> programs;
-  std::vector<std::string> data;
-};
-InstallRoots default_install_roots();
+// A function exported by `library` as `name`, to be cast to its real type; nullptr when there is
+// none. (void (*)() is the type every function pointer converts to and back from.)
+using LibraryFunction = void (*)();
+LibraryFunction library_function(SharedLibrary library, const char* name);
 
 // ------------------------------------------------------------------------- system trust store
 

@@ -94,6 +94,8 @@ void read_rest(int fd, const std::string& path, Bytes& data, std::size_t& size,
 
 }  // namespace
 
+bool is_separator(char c) { return c == '/'; }
+
 FileStatus file_status(const std::string& path, Follow follow) {
   struct stat st {};
   int rc = follow == Follow::kYes ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st);
@@ -271,6 +273,7 @@ Folder::Read Folder::read_start(const std::string& name, std::vector<std::uint8_
     r.error = reason(errno);
     return r;
   }
+  r.opened = true;
   ssize_t n;
   do {
     n = ::read(fd.get(), buffer.data(), buffer.size());

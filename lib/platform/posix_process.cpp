@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -65,6 +66,7 @@ ConsoleSupport setup_console() {
   ConsoleSupport support;
   support.colour_out = colour_capable && is_terminal(Stream::kOut);
   support.colour_err = colour_capable && is_terminal(Stream::kErr);
+  support.redraw_err = is_terminal(Stream::kErr);
   support.unicode = true;
   return support;
 }
@@ -106,6 +108,8 @@ void prepare_heap_for_file(std::uint64_t file_size) {
   if (!heap_head || to <= from) return;
   ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
 }
+
+void survive_file_size_limit() { std::signal(SIGXFSZ, SIG_IGN); }
 
 InstallRoots default_install_roots() {
   InstallRoots roots;

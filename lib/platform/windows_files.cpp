@@ -72,6 +72,8 @@ bool read_fully(HANDLE h, std::uint8_t* data, std::size_t size, std::size_t& got
 
 }  // namespace
 
+bool is_separator(char c) { return c == '/' || c == '\\'; }
+
 FileStatus file_status(const std::string& path, Follow follow) {
   std::wstring wide = widen(path);
   FileStatus s;
@@ -243,6 +245,7 @@ Folder::Read Folder::read_start(const std::string& name, std::vector<std::uint8_
     r.error = error_text(GetLastError());
     return r;
   }
+  r.opened = true;
   if (GetFileType(h.get()) != FILE_TYPE_DISK) {
     r.error = "not a file";
     return r;

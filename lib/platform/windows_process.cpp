@@ -116,6 +116,7 @@ ConsoleSupport setup_console() {
     bool utf8 = SetConsoleOutputCP(CP_UTF8) != 0;
     s.colour_out = enable_vt(std_handle(Stream::kOut));
     s.colour_err = enable_vt(std_handle(Stream::kErr));
+    s.redraw_err = s.colour_err;
     // The classic console's fonts lack ✔ and ✘; Windows Terminal and VS Code's terminal have
     // them. Files and pipes get the UTF-8 text as it is.
     bool modern_terminal =
@@ -129,6 +130,8 @@ ConsoleSupport setup_console() {
 void tune_process_heap() {}  // the Windows heap has no such knobs; nothing to gain
 
 void prepare_heap_for_file(std::uint64_t /*file_size*/) {}
+
+void survive_file_size_limit() {}  // no signal: a write beyond a quota fails with an error
 
 InstallRoots default_install_roots() {
   InstallRoots roots;

@@ -148,12 +148,13 @@ std::string indented(const std::string& text, std::size_t indent) {
   return out;
 }
 
-const char* mark(const KeystoreFile& f) {
+const char* mark(const KeystoreFile& f, const Marks& marks) {
   if (f.role == FileRole::kOther || f.role == FileRole::kBackup) return "·";
-  return f.usable() ? "✔" : "✘";
+  return f.usable() ? marks.ok : marks.bad;
 }
 
-void install_text(std::string& out, const InstallReport& r, const LocateNaming& naming) {
+void install_text(std::string& out, const InstallReport& r, const LocateNaming& naming,
+                  const Marks& marks) {
   const Install& in = r.install;
   out += "DLP detection server " +
          (in.version.empty() ? "(" + in.layout.name + " layout, no version folder)"
@@ -186,7 +187,8 @@ void install_text(std::string& out, const InstallReport& r, const LocateNaming& 
   }
   out += "\n";
   if (c.resolved) {
-    out += "  keystore        " + std::string(mark(r.keystore)) + " " + r.keystore.path + "\n";
+    out +=
+        "  keystore        " + std::string(mark(r.keystore, marks)) + " " + r.keystore.path + "\n";
     out += "                    " + facts(r.keystore) + "\n";
   }
   if (!r.found.empty()) {
@@ -194,7 +196,7 @@ void install_text(std::string& out, const InstallReport& r, const LocateNaming& 
     for (const KeystoreFile& f : r.found) {
       std::string role = file_role_name(f.role);
       role.resize(7, ' ');
-      out += "    " + std::string(mark(f)) + " " + role + " " + f.path + "\n";
+      out += "    " + std::string(mark(f, marks)) + " " + role + " " + f.path + "\n";
       std::string where = f.found_as;
       if (!f.install.empty() && f.install != in.label()) {
         where += " (in the " + f.install + " install)";
@@ -261,11 +263,12 @@ Json locate_json(const LocateResult& result, const FixRun* fix, const LocateNami
   return j;
 }
 
-std::string locate_text(const LocateResult& result, const FixRun* fix, const LocateNaming& naming) {
+std::string locate_text(const LocateResult& result, const FixRun* fix, const LocateNaming& naming,
+                        const Marks& marks) {
   std::string out;
   for (std::size_t i = 0; i < result.installs.size(); ++i) {
     if (i > 0) out += "\n";
-    install_text(out, result.installs[i], naming);
+    install_text(out, result.installs[i], naming, marks);
   }
   out += "\nScanned " + plural(result.scan.visited, "directory entry", "directory entries") +
          " in " + plural(result.scan.directories, "folder", "folders") +

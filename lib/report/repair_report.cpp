@@ -102,7 +102,7 @@ Json repair_json(const RepairPlan& plan, const RepairRun& run) {
   return j;
 }
 
-std::string repair_text(const RepairPlan& plan, const RepairRun& run) {
+std::string repair_text(const RepairPlan& plan, const RepairRun& run, const Marks& marks) {
   std::string out = run.file + ": ";
   std::size_t n = plan.changes.size();
   out += n == 0 ? "nothing to repair" : std::to_string(n) + (n == 1 ? " change" : " changes");
@@ -121,7 +121,9 @@ std::string repair_text(const RepairPlan& plan, const RepairRun& run) {
   if (!plan.peers.empty()) out += "\nPeers:\n";
   for (std::size_t i = 0; i < plan.peers.size(); ++i) {
     const PeerRepair& p = plan.peers[i];
-    out += p.trusted_after ? "  ✔ " : "  ✘ ";
+    out += "  ";
+    out += p.trusted_after ? marks.ok : marks.bad;
+    out += ' ';
     out += peer_label(run, p, i);
     if (p.trusted_before) {
       out += ": already trusted by Java\n";
@@ -139,7 +141,8 @@ std::string repair_text(const RepairPlan& plan, const RepairRun& run) {
   } else if (!run.dry_run && !run.target.empty()) {
     out += "Nothing written: " + run.target + " already holds this keystore\n";
   }
-  out += plan.sound() ? "✔ the keystore is sound" : "✘ the keystore still has problems";
+  out += plan.sound() ? std::string(marks.ok) + " the keystore is sound"
+                      : std::string(marks.bad) + " the keystore still has problems";
   out += plan.sound() && run.dry_run && plan.changes_store() ? " once the plan is applied\n" : "\n";
   if (run.source_warnings.empty()) {
     out += "\n" + findings_text(plan.remaining);

@@ -24,9 +24,9 @@ std::vector<Finding> joined(const std::vector<Finding>& a, const std::vector<Fin
   return out;
 }
 
-const char* link_mark(const PathLink& link) {
-  if (!link.issuer_found) return "✘";
-  return link.name_chains && link.signature_ok ? "✔" : "✘";
+const char* link_mark(const PathLink& link, const Marks& marks) {
+  if (!link.issuer_found) return marks.bad;
+  return link.name_chains && link.signature_ok ? marks.ok : marks.bad;
 }
 
 std::string link_note(const PathLink& link, const Certificate& cert) {
@@ -166,7 +166,7 @@ void write_keystore_verify_json(const std::string& file, const KeystoreVerifyRep
 
 std::string keystore_verify_text(const std::string& file, const KeystoreVerifyReport& report,
                                  const std::vector<Finding>& extra_findings,
-                                 const OriginNamer& name_origin) {
+                                 const OriginNamer& name_origin, const Marks& marks) {
   std::string findings = extra_findings.empty()
                              ? findings_text(report.findings)
                              : findings_text(joined(report.findings, extra_findings));
@@ -180,7 +180,9 @@ std::string keystore_verify_text(const std::string& file, const KeystoreVerifyRe
     bool sound = e.complete && e.ordered && e.signatures_ok && !e.java_problem;
     out += "\n[";
     out += e.alias;
-    out += sound ? "] ✔ " : "] ✘ ";
+    out += "] ";
+    out += sound ? marks.ok : marks.bad;
+    out += ' ';
     out += e.reaches_root ? (e.complete ? "complete chain" : "chain completed from other sources")
                           : "chain BROKEN";
     out += e.ordered ? ", ordered" : ", OUT OF ORDER";
@@ -193,7 +195,7 @@ std::string keystore_verify_text(const std::string& file, const KeystoreVerifyRe
       const Certificate& c = *link.cert;
       out.append(indent, ' ');
       if (i) out += "└─ ";
-      out += link_mark(link);
+      out += link_mark(link, marks);
       out += ' ';
       out += c.subject;
       out += '\n';
@@ -208,7 +210,9 @@ std::string keystore_verify_text(const std::string& file, const KeystoreVerifyRe
     }
     if (!e.path.empty() && !e.path.back().issuer_found) {
       out.append(indent, ' ');
-      out += "└─ ✘ missing: ";
+      out += "└─ ";
+      out += marks.bad;
+      out += " missing: ";
       out += e.path.back().cert->issuer;
       out += '\n';
     }
@@ -235,12 +239,13 @@ Json peer_verify_json(const PeerVerdict& v, const std::vector<Finding>& extra_fi
 }
 
 std::string peer_verify_text(const std::vector<CertPtr>& chain, const PeerVerdict& v,
-                             const std::vector<Finding>& extra_findings) {
+                             const std::vector<Finding>& extra_findings, const Marks& marks) {
   std::string out = "peer " + chain[0]->subject + "\n";
-  out += v.trusted ? "✔ trusted by Java\n" : "✘ Java rejects it: " + v.java_message + "\n";
+  out += v.trusted ? std::string(marks.ok) + " trusted by Java\n"
+                   : std::string(marks.bad) + " Java rejects it: " + v.java_message + "\n";
   std::string indent = "  ";
   for (std::size_t i = 0; i < v.path.size(); ++i) {
-    out += indent + (i ? "└─ ✔ " : "") + v.path[i]->subject +
+    out += indent + (i ? "└─ " + std::string(marks.ok) + " " : "") + v.path[i]->subject +
            (i + 1 == v.path.size() ? "  (trust anchor)" : "") + "\n";
     if (i) indent += "   ";
   }

@@ -1,31 +1,49 @@
 // Botan's x509_path_validate as a second opinion next to the Java model. See crosscheck.hpp.
 #include "ksdoctor/crosscheck.hpp"
 
+// The portable builds (Windows, static Linux) are built without Botan: KSDOCTOR_HAVE_BOTAN=0.
+#ifndef KSDOCTOR_HAVE_BOTAN
+#define KSDOCTOR_HAVE_BOTAN 1
+#endif
+
+#if KSDOCTOR_HAVE_BOTAN
 #include <botan/ffi.h>
 #include <botan/pkix_enums.h>
-#include <dlfcn.h>
+#endif
 
 #include <algorithm>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "platform/platform.hpp"
+
 namespace ksdoctor {
+
+bool crosscheck_available() { return KSDOCTOR_HAVE_BOTAN != 0; }
 
 namespace {
 
-// Botan is opened with dlopen, through its C API, only when a cross-check runs: linked in, its
-// shared library and five dependencies would be loaded and relocated by every ksdoctor run, which
-// costs 3 MB and several milliseconds of start-up that `inspect` cannot afford.
+CrossCheck finish(CrossCheck c) {
+  c.agrees = c.botan_ok == c.java_ok;
+  return c;
+}
+
+#if KSDOCTOR_HAVE_BOTAN
+
+// Botan is loaded at run time (dlopen), through its C API, only when a cross-check runs: linked
+// in, its shared library and five dependencies would be loaded and relocated by every ksdoctor
+// run, which costs 3 MB and several milliseconds of start-up that `inspect` cannot afford.
 struct BotanApi {
   int (*load)(botan_x509_cert_t*, const uint8_t[], size_t) = nullptr;
   int (*destroy)(botan_x509_cert_t) = nullptr;
-  int (*verify)(int*, botan_x509_cert_t, const botan_x509_cert_t*, size_t,
-                const botan_x509_cert_t*, size_t, const char*, size_t, const char*,
-                uint64_t) = nullptr;
+  int (*verify)(int*, botan_x509_cert_t, const botan_x509_cert_t*, size_t, const botan_x509_cert_t*,
+                size_t, const char*, size_t, const char*, uint64_t) = nullptr;
   const char* (*status)(int) = nullptr;
   std::string error;
 };
@@ -33,19 +51,20 @@ struct BotanApi {
 const BotanApi& botan() {
   static const BotanApi api = [] {
     BotanApi a;
-    void* lib = nullptr;
-    for (const char* name : {"libbotan-2.so.19", "libbotan-2.so"}) {
-      if ((lib = ::dlopen(name, RTLD_NOW | RTLD_LOCAL))) break;
-    }
+    std::optional<platform::SharedLibrary> lib =
+        platform::load_library({"libbotan-2.so.19", "libbotan-2.so"});
     if (!lib) {
       a.error = "Botan 2 is not installed (libbotan-2.so.19)";
       return a;
     }
-    a.load = reinterpret_cast<decltype(a.load)>(::dlsym(lib, "botan_x509_cert_load"));
-    a.destroy = reinterpret_cast<decltype(a.destroy)>(::dlsym(lib, "botan_x509_cert_destroy"));
-    a.verify = reinterpret_cast<decltype(a.verify)>(::dlsym(lib, "botan_x509_cert_verify"));
-    a.status =
-        reinterpret_cast<decltype(a.status)>(::dlsym(lib, "botan_x509_cert_validation_status"));
+    auto function = [&](auto& pointer, const char* name) {
+      pointer = reinterpret_cast<std::remove_reference_t<decltype(pointer)>>(
+          platform::library_function(*lib, name));
+    };
+    function(a.load, "botan_x509_cert_load");
+    function(a.destroy, "botan_x509_cert_destroy");
+    function(a.verify, "botan_x509_cert_verify");
+    function(a.status, "botan_x509_cert_validation_status");
     if (!a.load || !a.destroy || !a.verify || !a.status) a.error = "Botan's C API is incomplete";
     return a;
   }();
@@ -87,11 +106,6 @@ bool tls_server_usage(const Certificate& leaf) {
          leaf.ext_key_usage.end();
 }
 
-CrossCheck finish(CrossCheck c) {
-  c.agrees = c.botan_ok == c.java_ok;
-  return c;
-}
-
 CrossCheck botan_verdict(const std::vector<CertPtr>& end_certs, const std::vector<CertPtr>& trusted,
                          bool java_ok, std::int64_t now) {
   CrossCheck c;
@@ -117,10 +131,10 @@ CrossCheck botan_verdict(const std::vector<CertPtr>& end_certs, const std::vecto
     int code = 0;
     // Botan reads 0 as "now": the epoch itself is one second later, which no test depends on.
     const auto at = static_cast<uint64_t>(std::max<std::int64_t>(now, 1));
-    int rc = api.verify(&code, certs[0], certs.data() + 1, certs.size() - 1,
-                        anchors.all().data(), anchors.all().size(), nullptr,
-                        kCrossCheckMinimumStrength, nullptr, at);
-    if (rc < 0) throw std::runtime_error("botan_x509_cert_verify failed (" + std::to_string(rc) + ")");
+    int rc = api.verify(&code, certs[0], certs.data() + 1, certs.size() - 1, anchors.all().data(),
+                        anchors.all().size(), nullptr, kCrossCheckMinimumStrength, nullptr, at);
+    if (rc < 0)
+      throw std::runtime_error("botan_x509_cert_verify failed (" + std::to_string(rc) + ")");
     c.botan_ok = rc == 0;
     if (c.botan_ok && !tls_server_usage(*end_certs.front())) {
       c.botan_ok = false;
@@ -137,6 +151,18 @@ CrossCheck botan_verdict(const std::vector<CertPtr>& end_certs, const std::vecto
   }
   return finish(std::move(c));
 }
+
+#else
+
+CrossCheck botan_verdict(const std::vector<CertPtr>&, const std::vector<CertPtr>&, bool java_ok,
+                         std::int64_t) {
+  CrossCheck c;
+  c.java_ok = java_ok;
+  c.botan_status = "Botan could not check the chain: this build of ksdoctor has no Botan";
+  return finish(std::move(c));
+}
+
+#endif  // KSDOCTOR_HAVE_BOTAN
 
 }  // namespace
 

@@ -1,12 +1,5 @@
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <condition_variable>
-#include <cstring>
 #include <exception>
 #include <mutex>
 #include <system_error>
@@ -15,6 +8,7 @@
 
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/fileio.hpp"
+#include "platform/platform.hpp"
 #include "source_loader.hpp"
 
 namespace ksdoctor::source_loading {
@@ -31,80 +25,27 @@ constexpr std::size_t kMaxAheadFiles = 4 * kBatchFiles;
 constexpr std::size_t kMaxAheadBytes = std::size_t{64} << 20;
 constexpr std::size_t kThreadedFolder = 128;
 
-struct FdCloser {
-  int fd;
-  ~FdCloser() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-// A folder's files, read through the folder's descriptor. Opening a file costs a few microseconds
-// on a small VM, so a folder of 10 000 certificates is dominated by system calls: openat() on the
-// bare name skips the path walk, and a read into a buffer larger than certificate files saves
-// read_file's fstat() and end-of-file read (a short read of a regular file is its end).
+// A folder's files, read by bare name through the folder opened once (platform::Folder), each
+// with one read into a buffer larger than certificate files: that saves read_file's size query
+// and end-of-file read (a short read of a regular file is its end).
 class FolderReader {
  public:
-  explicit FolderReader(std::string folder) : folder_(std::move(folder)) {
-    dir_ = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_ < 0) fail("cannot open the folder");
-  }
-  ~FolderReader() { ::close(dir_); }
-  FolderReader(const FolderReader&) = delete;
-  FolderReader& operator=(const FolderReader&) = delete;
+  explicit FolderReader(const std::string& folder) : folder_(folder) {}
 
   // The regular files (symbolic links followed: OS stores are mostly links), sorted by name.
-  std::vector<std::string> list() {
-    int fd = ::dup(dir_);
-    if (fd < 0) fail("cannot list the folder");
-    DIR* dir = ::fdopendir(fd);
-    if (!dir) {
-      ::close(fd);
-      fail("cannot list the folder");
-    }
-    std::vector<std::string> names;
-    errno = 0;
-    while (const dirent* e = ::readdir(dir)) {
-      unsigned char type = e->d_type;
-      if (type == DT_LNK || type == DT_UNKNOWN) {
-        struct stat st {};
-        type = ::fstatat(dir_, e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
-      }
-      if (type == DT_REG) names.emplace_back(e->d_name);
-      errno = 0;
-    }
-    const int error = errno;
-    ::closedir(dir);
-    if (error != 0) {
-      errno = error;
-      fail("cannot list the folder");
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+  std::vector<std::string> list() const { return folder_.regular_files(); }
 
   // Fills `w.bytes`, or `w.problem` when the file cannot be read.
   void read(const std::string& name, FileWork& w) {
-    // O_NONBLOCK: the name was a regular file when listed, but a FIFO put there since must not
-    // hang the run.
-    int fd = ::openat(dir_, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-      w.problem =
-          Problem{"READ_FAILED", std::string("could not be opened (") + std::strerror(errno) + ")"};
+    platform::Folder::Read r = folder_.read_start(name, buffer_);
+    if (!r.error.empty()) {
+      w.problem = Problem{
+          "READ_FAILED",
+          std::string(r.opened ? "could not be read (" : "could not be opened (") + r.error + ")"};
       return;
     }
-    FdCloser closer{fd};
-    ssize_t n;
-    do {
-      n = ::read(fd, buffer_.data(), buffer_.size());
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-      w.problem =
-          Problem{"READ_FAILED", std::string("could not be read (") + std::strerror(errno) + ")"};
-      return;
-    }
-    const auto size = static_cast<std::size_t>(n);
-    if (size < buffer_.size()) {
-      w.bytes.assign(buffer_.begin(), buffer_.begin() + n);
+    if (r.complete) {
+      w.bytes.assign(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(r.size));
       return;
     }
     try {  // larger than any certificate file: a bundle or a big keystore
@@ -115,12 +56,7 @@ class FolderReader {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& what) const {
-    throw IoError("READ_FAILED", what + " " + folder_ + ": " + std::strerror(errno));
-  }
-
-  std::string folder_;
-  int dir_ = -1;
+  platform::Folder folder_;
   Bytes buffer_ = Bytes(std::size_t{64} << 10);
 };
 

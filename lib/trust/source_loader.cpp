@@ -237,4 +237,15 @@ void load_file(Loader& loader, const std::string& path, OriginOf origin) {
   loader.load_files(files, true);
 }
 
+void load_store_certificates(Loader& loader, std::vector<StoreCertificate> certificates,
+                             OriginOf origin) {
+  std::vector<FileWork> files(certificates.size());
+  for (std::size_t i = 0; i < certificates.size(); ++i) {
+    files[i].path = std::move(certificates[i].where);
+    files[i].origin = origin(files[i].path);
+    files[i].bytes = std::move(certificates[i].der);
+  }
+  loader.load_files(files, false);
+}
+
 }  // namespace ksdoctor::source_loading

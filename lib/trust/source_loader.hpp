@@ -68,6 +68,17 @@ class Loader {
 // One file as the whole source (errors, not warnings, for what it lacks).
 void load_file(Loader& loader, const std::string& path, OriginOf origin);
 
+// A certificate (DER) from a store that is no file (the Windows system stores) and the name of
+// where it came from, which stands in for a file's path.
+struct StoreCertificate {
+  std::string where;
+  Bytes der;
+};
+
+// Each certificate as a file of its own; ones that do not parse are skipped with a warning.
+void load_store_certificates(Loader& loader, std::vector<StoreCertificate> certificates,
+                             OriginOf origin);
+
 // Every regular file of `folder` (symbolic links followed), sorted by name; files that hold no
 // certificate are skipped with a warning.
 void load_folder(Loader& loader, const std::string& folder, OriginOf origin);

@@ -2,61 +2,55 @@
 // by source_loader.cpp and source_folder.cpp.
 #include "ksdoctor/sources.hpp"
 
-#include <filesystem>
-#include <system_error>
 #include <utility>
 
 #include "ksdoctor/error.hpp"
+#include "platform/platform.hpp"
 #include "source_loader.hpp"
 
 namespace ksdoctor {
 namespace {
 
-namespace fs = std::filesystem;
 using source_loading::Loader;
-
-// Where distributions keep the OS trust store as one bundle (Debian/Ubuntu, Fedora/RHEL, openSUSE,
-// Alpine/macOS-style), first match wins; without any, the hashed folder most of them also keep.
-constexpr const char* kSystemBundles[] = {
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/ssl/ca-bundle.pem",
-    "/etc/ssl/cert.pem",
-};
-constexpr const char* kSystemFolder = "/etc/ssl/certs";
 
 // Whether `spec` names a folder (true) or a regular file (false), symbolic links followed.
 bool is_folder(const std::string& spec) {
-  std::error_code ec;
-  fs::file_status status = fs::status(spec, ec);
-  if (status.type() == fs::file_type::not_found) {
+  platform::FileStatus status = platform::file_status(spec);
+  if (!status.exists()) {
     throw IoError("NOT_FOUND", "the trust source " + spec + " does not exist");
   }
-  if (ec) {
-    throw IoError("READ_FAILED", "cannot access the trust source " + spec + ": " + ec.message());
+  if (!status.error.empty()) {
+    throw IoError("READ_FAILED", "cannot access the trust source " + spec + ": " + status.error);
   }
-  if (status.type() == fs::file_type::directory) return true;
-  if (status.type() == fs::file_type::regular) return false;
+  if (status.is_directory()) return true;
+  if (status.is_regular()) return false;
   throw IoError("READ_FAILED", "the trust source " + spec + " is neither a file nor a folder");
 }
 
+// The OS trust store as the platform finds it: a bundle file, a folder of certificate files, or
+// (Windows) the certificates of its system stores.
 TrustSourceResult load_system_store(Loader& loader) {
-  for (const char* bundle : kSystemBundles) {
-    std::error_code ec;
-    if (fs::is_regular_file(bundle, ec)) {
-      source_loading::load_file(loader, bundle, CertOrigin::system);
-      return loader.take(std::string("the system trust store ") + bundle, bundle);
+  platform::SystemTrustStore store = platform::system_trust_store();
+  const std::string name = "the system trust store " + store.location;
+  switch (store.kind) {
+    case platform::SystemTrustStore::Kind::kBundleFile:
+      source_loading::load_file(loader, store.location, CertOrigin::system);
+      break;
+    case platform::SystemTrustStore::Kind::kFolder:
+      source_loading::load_folder(loader, store.location, CertOrigin::system);
+      break;
+    case platform::SystemTrustStore::Kind::kCertificates: {
+      std::vector<source_loading::StoreCertificate> certificates;
+      certificates.reserve(store.certificates.size());
+      for (platform::SystemTrustStore::Certificate& c : store.certificates) {
+        std::string where = c.store.empty() ? store.location : "certificate store " + c.store;
+        certificates.push_back({std::move(where), std::move(c.der)});
+      }
+      source_loading::load_store_certificates(loader, std::move(certificates), CertOrigin::system);
+      break;
     }
   }
-  std::error_code ec;
-  if (!fs::is_directory(kSystemFolder, ec)) {
-    std::string tried;
-    for (const char* bundle : kSystemBundles) tried += std::string(bundle) + ", ";
-    throw IoError("NOT_FOUND", "no system trust store found: none of " + tried + "nor the folder " +
-                                   kSystemFolder + " exists");
-  }
-  source_loading::load_folder(loader, kSystemFolder, CertOrigin::system);
-  return loader.take(std::string("the system trust store ") + kSystemFolder, kSystemFolder);
+  return loader.take(name, store.location);
 }
 
 }  // namespace
