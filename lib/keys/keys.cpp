@@ -8,8 +8,8 @@
 #include "formats/jks/java_serial.hpp"
 #include "formats/pkcs12/pkcs12_keys.hpp"
 #include "key_protection.hpp"
-#include "ksdoctor/der.hpp"
 #include "secret_key_oids.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor {
 namespace {

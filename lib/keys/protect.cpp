@@ -15,9 +15,9 @@
 #include "formats/pkcs12/pkcs12_pbe.hpp"
 #include "formats/pkcs12/pkcs12_writer_der.hpp"
 #include "key_protection.hpp"
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/keys.hpp"
 #include "secret_key_oids.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor {
 namespace {

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/strings.hpp"
 #include "ksdoctor/chains.hpp"
 #include "ksdoctor/repair.hpp"
 #include "ksdoctor/writers.hpp"
@@ -21,11 +22,6 @@ bool same(const CertPtr& a, const CertPtr& b) { return a->sha256 == b->sha256; }
 
 bool contains(const std::vector<CertPtr>& certs, const CertPtr& cert) {
   return std::any_of(certs.begin(), certs.end(), [&](const CertPtr& c) { return same(c, cert); });
-}
-
-std::string lower_ascii(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 Finding peer_finding(const std::string& code, Severity severity, std::string message,
@@ -293,9 +289,9 @@ std::string derive_alias(const Certificate& cert, const std::vector<std::string>
   while (!base.empty() && base.back() == '-') base.pop_back();
   if (base.empty()) base = "certificate";
   std::unordered_set<std::string> used;
-  for (const std::string& a : taken) used.insert(lower_ascii(a));
+  for (const std::string& a : taken) used.insert(lower(a));
   std::string alias = base;
-  for (int n = 2; used.count(lower_ascii(alias)); ++n) alias = base + "-" + std::to_string(n);
+  for (int n = 2; used.count(lower(alias)); ++n) alias = base + "-" + std::to_string(n);
   return alias;
 }
 

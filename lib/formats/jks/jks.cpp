@@ -16,11 +16,11 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/text.hpp"
 #include "java_hashtable.hpp"
 #include "java_serial.hpp"
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/formats.hpp"
-#include "ksdoctor/text.hpp"
+#include "x509/der.hpp"
 #include "x509/parse_many.hpp"
 
 namespace ksdoctor {

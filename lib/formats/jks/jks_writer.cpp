@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "core/text.hpp"
 #include "java_hashtable.hpp"
-#include "ksdoctor/text.hpp"
 #include "ksdoctor/writers.hpp"
 
 namespace ksdoctor {

@@ -2,13 +2,13 @@
 // AuthenticatedSafe, every SafeContents (plain, or encrypted with the store password and skipped
 // without one), then the MacData. The bags become entries in pkcs12_entries.cpp; the crypto is in
 // pkcs12_pbe.cpp and pkcs12_mac.cpp. Every message Java gives is given in Java's words.
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/formats.hpp"
 #include "pkcs12_bags.hpp"
 #include "pkcs12_der.hpp"
 #include "pkcs12_entries.hpp"
 #include "pkcs12_mac.hpp"
 #include "pkcs12_pbe.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 
-#include "ksdoctor/der.hpp"
 #include "pkcs12_der.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor::pkcs12 {
 namespace {

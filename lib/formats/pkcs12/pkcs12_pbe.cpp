@@ -12,8 +12,8 @@
 #include <memory>
 #include <mutex>
 
-#include "ksdoctor/der.hpp"
 #include "pkcs12_der.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor::pkcs12 {
 namespace {

@@ -27,14 +27,14 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 
-#include "ksdoctor/der.hpp"
-#include "ksdoctor/text.hpp"
+#include "core/strings.hpp"
+#include "core/text.hpp"
 #include "ksdoctor/writers.hpp"
 #include "pkcs12_pbe.hpp"
 #include "pkcs12_writer_der.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -62,13 +62,6 @@ constexpr std::size_t kSaltLength = 20;
 
 [[noreturn]] void usage(const std::string& code, const std::string& why) {
   throw UsageError(code, why);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 Bytes random_bytes(std::size_t n) {
