@@ -11,11 +11,11 @@
 #include "ksdoctor/chains.hpp"
 #include "ksdoctor/repair.hpp"
 #include "ksdoctor/writers.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor {
 namespace {
 
-constexpr const char* kAnyExtendedKeyUsage = "2.5.29.37.0";
 constexpr int kMaxPeerImports = 8;  // a peer never needs more than its chain's CAs
 
 bool same(const CertPtr& a, const CertPtr& b) { return a->sha256 == b->sha256; }
@@ -310,7 +310,7 @@ Keystore apply_plan(const Keystore& store, const RepairPlan& plan) {
     e.kind = EntryKind::kTrustedCert;
     e.created_ms = plan.created_ms;
     e.chain = {t.cert};
-    if (store.format == StoreFormat::kPkcs12) e.trusted_key_usage = {kAnyExtendedKeyUsage};
+    if (store.format == StoreFormat::kPkcs12) e.trusted_key_usage = {oids::kAnyExtendedKeyUsage};
     out.entries.push_back(std::move(e));
   }
   return out;

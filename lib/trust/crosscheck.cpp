@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "x509/oids.hpp"
+
 namespace ksdoctor {
 
 namespace {
@@ -23,9 +25,8 @@ namespace {
 struct BotanApi {
   int (*load)(botan_x509_cert_t*, const uint8_t[], size_t) = nullptr;
   int (*destroy)(botan_x509_cert_t) = nullptr;
-  int (*verify)(int*, botan_x509_cert_t, const botan_x509_cert_t*, size_t,
-                const botan_x509_cert_t*, size_t, const char*, size_t, const char*,
-                uint64_t) = nullptr;
+  int (*verify)(int*, botan_x509_cert_t, const botan_x509_cert_t*, size_t, const botan_x509_cert_t*,
+                size_t, const char*, size_t, const char*, uint64_t) = nullptr;
   const char* (*status)(int) = nullptr;
   std::string error;
 };
@@ -83,7 +84,7 @@ bool tls_server_usage(const Certificate& leaf) {
     return false;
   }
   if (leaf.ext_key_usage.empty()) return true;
-  return std::find(leaf.ext_key_usage.begin(), leaf.ext_key_usage.end(), "1.3.6.1.5.5.7.3.1") !=
+  return std::find(leaf.ext_key_usage.begin(), leaf.ext_key_usage.end(), oids::kServerAuth) !=
          leaf.ext_key_usage.end();
 }
 
@@ -117,10 +118,10 @@ CrossCheck botan_verdict(const std::vector<CertPtr>& end_certs, const std::vecto
     int code = 0;
     // Botan reads 0 as "now": the epoch itself is one second later, which no test depends on.
     const auto at = static_cast<uint64_t>(std::max<std::int64_t>(now, 1));
-    int rc = api.verify(&code, certs[0], certs.data() + 1, certs.size() - 1,
-                        anchors.all().data(), anchors.all().size(), nullptr,
-                        kCrossCheckMinimumStrength, nullptr, at);
-    if (rc < 0) throw std::runtime_error("botan_x509_cert_verify failed (" + std::to_string(rc) + ")");
+    int rc = api.verify(&code, certs[0], certs.data() + 1, certs.size() - 1, anchors.all().data(),
+                        anchors.all().size(), nullptr, kCrossCheckMinimumStrength, nullptr, at);
+    if (rc < 0)
+      throw std::runtime_error("botan_x509_cert_verify failed (" + std::to_string(rc) + ")");
     c.botan_ok = rc == 0;
     if (c.botan_ok && !tls_server_usage(*end_certs.front())) {
       c.botan_ok = false;
