@@ -62,23 +62,7 @@ ExtensionKind extension_kind(ByteView oid_der) {
 
 std::string serial_to_hex(ByteView value) {
   if (value.empty()) throw FormatError("BAD_CERTIFICATE", "empty serial number");
-  if (!(value[0] & 0x80)) {  // non-negative: hex without leading zero digits, "0" for zero
-    std::size_t i = 0;
-    while (i < value.size() && value[i] == 0) ++i;
-    if (i == value.size()) return "0";
-    std::string hex = to_hex(value.subspan(i));
-    if (hex[0] == '0') hex.erase(0, 1);
-    return hex;
-  }
-  Bytes magnitude(value.begin(), value.end());  // two's complement → magnitude
-  for (auto& b : magnitude) b = static_cast<std::uint8_t>(~b);
-  for (auto it = magnitude.rbegin(); it != magnitude.rend(); ++it) {
-    if (++*it != 0) break;
-  }
-  std::string hex = to_hex(magnitude);
-  std::size_t first = hex.find_first_not_of('0');
-  hex = first == std::string::npos ? "0" : hex.substr(first);
-  return "-" + hex;
+  return der::integer_to_hex(value);
 }
 
 PublicKeyInfo parse_spki(ByteView spki_value) {

@@ -89,6 +89,27 @@ ByteView integer_magnitude(ByteView value) {
   return value.subspan(i);
 }
 
+std::string integer_to_hex(ByteView value) {
+  if (value.empty()) return "0";
+  if (!(value[0] & 0x80)) {  // non-negative: hex without leading zero digits, "0" for zero
+    std::size_t i = 0;
+    while (i < value.size() && value[i] == 0) ++i;
+    if (i == value.size()) return "0";
+    std::string hex = to_hex(value.subspan(i));
+    if (hex[0] == '0') hex.erase(0, 1);
+    return hex;
+  }
+  Bytes magnitude(value.begin(), value.end());  // two's complement → magnitude
+  for (auto& b : magnitude) b = static_cast<std::uint8_t>(~b);
+  for (auto it = magnitude.rbegin(); it != magnitude.rend(); ++it) {
+    if (++*it != 0) break;
+  }
+  std::string hex = to_hex(magnitude);
+  std::size_t first = hex.find_first_not_of('0');
+  hex = first == std::string::npos ? "0" : hex.substr(first);
+  return "-" + hex;
+}
+
 int bit_length(ByteView magnitude) {
   magnitude = integer_magnitude(magnitude);
   if (magnitude.empty() || (magnitude.size() == 1 && magnitude[0] == 0)) return 0;

@@ -130,6 +130,9 @@ bool bool_value(const Tlv& tlv);
 // Unsigned magnitude of a DER INTEGER (leading zero stripped).
 ByteView integer_magnitude(ByteView value);
 int bit_length(ByteView magnitude);
+// A DER INTEGER's value in hex as Java's BigInteger.toString(16) writes it: no leading zeros,
+// "-" before a negative value's magnitude.
+std::string integer_to_hex(ByteView value);
 // Epoch seconds of a UTCTime or GeneralizedTime.
 std::int64_t time_value(const Tlv& tlv);
 
