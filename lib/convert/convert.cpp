@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "core/text.hpp"
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/keys.hpp"
-#include "ksdoctor/text.hpp"
 #include "ksdoctor/writers.hpp"
 
 namespace ksdoctor {

@@ -2,7 +2,7 @@
 
 #include <openssl/crypto.h>
 
-#include "ksdoctor/text.hpp"
+#include "core/text.hpp"
 
 namespace ksdoctor {
 

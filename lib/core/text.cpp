@@ -1,4 +1,4 @@
-#include "ksdoctor/text.hpp"
+#include "core/text.hpp"
 
 namespace ksdoctor {
 namespace {

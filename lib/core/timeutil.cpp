@@ -1,41 +1,19 @@
 #include "ksdoctor/timeutil.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 
+#include "core/civil.hpp"
 #include "ksdoctor/error.hpp"
 
 namespace ksdoctor {
 namespace {
 
-struct Civil {
-  std::int64_t year;
-  unsigned month, day;
-};
-
-// Howard Hinnant's algorithm, valid for the whole proleptic Gregorian calendar.
-Civil civil_from_days(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {y + (m <= 2), m, d};
-}
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
 std::string format_parts(std::int64_t secs, int millis, bool with_millis) {
   std::int64_t days = floor_div(secs, 86400);
   std::int64_t rem = secs - days * 86400;
-  Civil c = civil_from_days(days);
+  CivilDate c = civil_from_days(days);
   char buf[64];
   if (with_millis) {
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
@@ -52,12 +30,10 @@ std::string format_parts(std::int64_t secs, int millis, bool with_millis) {
 }  // namespace
 
 std::int64_t days_from_civil(int year, int month, int day) {
-  std::int64_t y = year - (month <= 2);
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  // Like Hinnant's algorithm, a day past the month's end counts on into the next month.
+  using namespace std::chrono;
+  const year_month ym = std::chrono::year(year) / static_cast<unsigned>(month);
+  return (sys_days(ym / 1) + days(day - 1)).time_since_epoch().count();
 }
 
 std::string format_rfc3339(std::int64_t epoch_seconds) {

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/paths.hpp"
+#include "core/strings.hpp"
 #include "dlp/fs.hpp"
 #include "dlp/install_paths.hpp"
 #include "dlp/locate_steps.hpp"
@@ -14,18 +15,9 @@ namespace {
 
 using paths::basename;
 using paths::dirname;
-using paths::iequals;
-using paths::lower;
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
-}
-
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-  return std::string(s.substr(b, e - b));
 }
 
 bool starts_with_drive(std::string_view v) {
@@ -46,7 +38,7 @@ struct ValuePath {
 // root stands for the drive (a mounted C:, or a test tree).
 ValuePath resolve_value(const std::string& raw_value, const Install& in) {
   ValuePath out;
-  std::string v = trim(raw_value);
+  std::string v(trim(raw_value));
   bool windows = in.layout.windows || looks_windows(v);
   std::vector<std::string> comps;
   if (v.empty()) {
@@ -235,7 +227,7 @@ std::vector<PropertyMatch> keystore_properties(const PropertiesFile& props) {
     if (props.find(p.key) != &p) continue;  // Java sees only the last occurrence
     std::string lkey = lower(p.key);
     if (contains(lkey, "pass")) continue;  // password settings and password files
-    std::string v = trim(p.value);
+    std::string v(trim(p.value));
     bool key_ks = contains(lkey, "keystore");
     std::vector<std::string> comps = paths::split(v, true);
     bool names_prevent = false, names_folder = false;

@@ -1,21 +1,13 @@
 // What one keystore-looking file is: its file facts, its format, and what Java lists in it.
-#include <openssl/evp.h>
-
 #include <optional>
 
+#include "core/strings.hpp"
 #include "dlp/fs.hpp"
 #include "dlp/locate_steps.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
 
 namespace ksdoctor {
-
-std::string sha256_hex(ByteView bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) return "";
-  return to_hex(ByteView(md, len));
-}
 
 KeystoreFile examine(const std::string& path, const LocateOptions& o) {
   KeystoreFile f;

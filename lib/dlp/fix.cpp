@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/paths.hpp"
+#include "core/strings.hpp"
 #include "dlp/fs.hpp"
 #include "dlp/locate_steps.hpp"
 #include "ksdoctor/atomic_write.hpp"

@@ -1,8 +1,8 @@
 #include "dlp/install_paths.hpp"
 
-#include <cctype>
 #include <optional>
 
+#include "core/strings.hpp"
 #include "dlp/fs.hpp"
 
 namespace ksdoctor::paths {
@@ -31,23 +31,6 @@ std::string join(const std::string& base, std::string_view rel) {
   std::string out = base;
   if (out.back() != '/') out.push_back('/');
   out.append(rel);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 

@@ -12,9 +12,6 @@ namespace ksdoctor::paths {
 std::vector<std::string> split(std::string_view path, bool windows);
 // `base` + "/" + `rel` (no doubled separators; `rel` may be empty).
 std::string join(const std::string& base, std::string_view rel);
-// ASCII case folding, what Windows' file systems do for the names that matter here.
-bool iequals(std::string_view a, std::string_view b);
-std::string lower(std::string_view s);
 
 // Resolves `components` under the existing folder `base`, one folder at a time, matching each
 // name exactly or (when `insensitive`) ignoring ASCII case, preferring an exact match and then

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/paths.hpp"
+#include "core/strings.hpp"
 #include "dlp/fs.hpp"
 #include "dlp/install_paths.hpp"
 #include "dlp/locate_steps.hpp"
@@ -50,7 +51,7 @@ void label(KeystoreFile& f, const Install& in, const std::vector<Install>& all,
     }
   }
   if (f.found_as.empty()) f.found_as = f.install.empty() ? "found" : "found by the scan";
-  std::string lname = paths::lower(basename(f.path));
+  std::string lname = lower(basename(f.path));
   if (lname.rfind("prevent", 0) == 0) {
     f.role = backup_name(lname) ? FileRole::kBackup : FileRole::kCopy;
   } else if (!f.sha256.empty() && f.sha256 == own.sha256) {

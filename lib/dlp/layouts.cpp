@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/paths.hpp"
+#include "core/strings.hpp"
 #include "dlp/fs.hpp"
 #include "dlp/install_paths.hpp"
 
@@ -94,7 +95,7 @@ std::vector<Match> expand(const std::string& root, const std::string& pattern, b
       // Two names differing only in case cannot both exist on Windows; on a case-sensitive copy
       // they can, and both are searched.
       for (const std::string& name : subfolders(m.path)) {
-        if (paths::iequals(name, comp)) next.push_back({paths::join(m.path, name), m.version});
+        if (iequals(name, comp)) next.push_back({paths::join(m.path, name), m.version});
       }
     }
     current = std::move(next);
@@ -184,7 +185,7 @@ std::optional<Install> install_from_properties(const std::string& file,
       if (pattern[i] == kVersion) {
         version = have;
       } else {
-        match = layout.windows ? paths::iequals(have, pattern[i]) : have == pattern[i];
+        match = layout.windows ? iequals(have, pattern[i]) : have == pattern[i];
       }
     }
     if (!match) continue;
@@ -225,8 +226,8 @@ Install custom_install(const std::string& file, const std::string& root) {
   in.properties_exists = fs::exists(file);
   std::string dir = paths::dirname(file);
   std::vector<std::string> comps = paths::split(dir, false);
-  if (comps.size() >= 2 && paths::iequals(comps[comps.size() - 1], "config") &&
-      paths::iequals(comps[comps.size() - 2], "Protect")) {
+  if (comps.size() >= 2 && iequals(comps[comps.size() - 1], "config") &&
+      iequals(comps[comps.size() - 2], "Protect")) {
     dir = paths::dirname(paths::dirname(dir));
   }
   in.program_dir = dir;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/paths.hpp"
+#include "core/strings.hpp"
 #include "dlp/fs.hpp"
 #include "dlp/install_paths.hpp"
 #include "dlp/locate_steps.hpp"
@@ -42,7 +43,7 @@ std::vector<bool> selected_installs(const std::vector<Install>& installs, const 
   bool any = false;
   for (std::size_t i = 0; i < installs.size(); ++i) {
     labels += (labels.empty() ? "" : ", ") + installs[i].label();
-    selected[i] = paths::iequals(installs[i].label(), *o.version);
+    selected[i] = iequals(installs[i].label(), *o.version);
     any |= selected[i];
   }
   if (!any) {

@@ -10,8 +10,6 @@
 
 namespace ksdoctor {
 
-std::string sha256_hex(ByteView bytes);
-
 // A finding about install `in` (detail "install" = its label).
 Finding install_finding(const std::string& code, Severity severity, const Install& in,
                         std::string message, std::string remedy);

@@ -7,9 +7,9 @@
 #include <string>
 #include <utility>
 
+#include "core/text.hpp"
 #include "dlp/java_properties.hpp"
 #include "ksdoctor/error.hpp"
-#include "ksdoctor/text.hpp"
 
 namespace ksdoctor {
 namespace java_properties {

@@ -4,9 +4,9 @@
 #include <optional>
 #include <string>
 
+#include "core/text.hpp"
 #include "dlp/java_properties.hpp"
 #include "ksdoctor/properties.hpp"
-#include "ksdoctor/text.hpp"
 
 namespace ksdoctor {
 namespace {

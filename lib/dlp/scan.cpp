@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/strings.hpp"
 #include "dlp/install_paths.hpp"
 #include "ksdoctor/formats.hpp"
 
@@ -11,7 +12,7 @@ namespace {
 
 // File names keystores go by; anything else is recorded only when its content is a keystore.
 bool keystore_name(const std::string& name) {
-  std::string l = paths::lower(name);
+  std::string l = lower(name);
   if (l.rfind("prevent", 0) == 0) return true;
   for (const char* ext : {".ks", ".jks", ".jceks", ".p12", ".pfx", ".keystore", ".truststore"}) {
     if (std::string_view(l).ends_with(ext)) return true;

@@ -1,3 +1,4 @@
+#include "formats/jks/jks_format.hpp"
 #include "ksdoctor/formats.hpp"
 
 namespace ksdoctor {
@@ -6,8 +7,8 @@ std::optional<StoreFormat> detect_format(ByteView bytes) {
   if (bytes.size() >= 4) {
     std::uint32_t magic = (static_cast<std::uint32_t>(bytes[0]) << 24) | (bytes[1] << 16) |
                           (bytes[2] << 8) | bytes[3];
-    if (magic == 0xFEEDFEED) return StoreFormat::kJks;
-    if (magic == 0xCECECECE) return StoreFormat::kJceks;
+    if (magic == jks::kJksMagic) return StoreFormat::kJks;
+    if (magic == jks::kJceksMagic) return StoreFormat::kJceks;
   }
   // PKCS#12: PFX ::= SEQUENCE { version INTEGER (3), ... } — DER, or BER with indefinite length.
   if (bytes.size() >= 5 && bytes[0] == 0x30) {

@@ -1,6 +1,6 @@
 #include "ksdoctor/keystore.hpp"
 
-#include "ksdoctor/text.hpp"
+#include "core/text.hpp"
 
 namespace ksdoctor {
 

@@ -8,14 +8,12 @@
 #include "formats/jks/java_serial.hpp"
 #include "formats/pkcs12/pkcs12_keys.hpp"
 #include "key_protection.hpp"
-#include "ksdoctor/der.hpp"
 #include "secret_key_oids.hpp"
+#include "x509/der.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor {
 namespace {
-
-constexpr const char* kJksKeyProtectorOid = "1.3.6.1.4.1.42.2.17.1.1";
-constexpr const char* kJceKeyProtectorOid = "1.3.6.1.4.1.42.2.19.1";
 
 struct PbeParams {
   ByteView salt;
@@ -158,8 +156,8 @@ SecureBytes recover_private_key(const Keystore& store, const Entry& entry,
   ByteView encrypted = epki.expect(der::kOctetString).value;
   der::Walker alg_parts(alg.value, "protected key algorithm");
   std::string oid = der::oid_to_string(alg_parts.expect(der::kOid).value);
-  if (oid == kJksKeyProtectorOid) return jks_key_protector_recover(encrypted, keypass);
-  if (oid == kJceKeyProtectorOid && store.format == StoreFormat::kJceks) {
+  if (oid == oids::kJksKeyProtector) return jks_key_protector_recover(encrypted, keypass);
+  if (oid == oids::kJceKeyProtector && store.format == StoreFormat::kJceks) {
     PbeParams params = parse_pbe_params(alg_parts.expect(der::kSequence).whole);
     return pbe_md5_triple_des_decrypt(encrypted, params.salt, params.iterations, keypass);
   }

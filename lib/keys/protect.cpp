@@ -15,18 +15,16 @@
 #include "formats/pkcs12/pkcs12_pbe.hpp"
 #include "formats/pkcs12/pkcs12_writer_der.hpp"
 #include "key_protection.hpp"
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/keys.hpp"
 #include "secret_key_oids.hpp"
+#include "x509/der.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor {
 namespace {
 
 namespace derw = pkcs12::derw;
 
-constexpr const char* kJksKeyProtectorOid = "1.3.6.1.4.1.42.2.17.1.1";
-constexpr const char* kJceKeyProtectorOid = "1.3.6.1.4.1.42.2.19.1";
-constexpr const char* kPbes2Oid = "1.2.840.113549.1.5.13";
 constexpr const char* kJceksSealAlgorithm = "PBEWithMD5AndTripleDES";
 constexpr int kJceksIterations = 200000;  // com.sun.crypto.provider.KeyProtector, JDK 17
 constexpr int kPkcs12Iterations = 10000;  // keystore.pkcs12.keyPbeIterationCount, JDK 17
@@ -61,7 +59,7 @@ Bytes jks_protect(const SecureBytes& pkcs8, const Password& keypass) {
   unsigned char check[20];
   SHA1(input.data(), input.size(), check);
   out.insert(out.end(), check, check + 20);
-  Bytes algorithm = derw::sequence({derw::oid(kJksKeyProtectorOid), derw::null()});
+  Bytes algorithm = derw::sequence({derw::oid(oids::kJksKeyProtector), derw::null()});
   return derw::sequence({algorithm, derw::octet_string(out)});
 }
 
@@ -70,7 +68,7 @@ Bytes jceks_protect(const SecureBytes& pkcs8, const Password& keypass) {
   Bytes salt = random_bytes(8);
   Bytes cipher = pbe_md5_triple_des_encrypt(pkcs8, salt, kJceksIterations, keypass);
   Bytes params = derw::sequence({derw::octet_string(salt), derw::integer(kJceksIterations)});
-  Bytes algorithm = derw::sequence({derw::oid(kJceKeyProtectorOid), params});
+  Bytes algorithm = derw::sequence({derw::oid(oids::kJceKeyProtector), params});
   return derw::sequence({algorithm, derw::octet_string(cipher)});
 }
 
@@ -157,11 +155,11 @@ ProtectedKey protection_for(StoreFormat format, const Password& keypass) {
   switch (format) {
     case StoreFormat::kJks:
       key.algorithm = "JKS key protector";
-      key.algorithm_oid = kJksKeyProtectorOid;
+      key.algorithm_oid = oids::kJksKeyProtector;
       break;
     case StoreFormat::kJceks:
       key.algorithm = kJceksSealAlgorithm;
-      key.algorithm_oid = kJceKeyProtectorOid;
+      key.algorithm_oid = oids::kJceKeyProtector;
       key.iterations = kJceksIterations;
       break;
     case StoreFormat::kPkcs12:
@@ -171,7 +169,7 @@ ProtectedKey protection_for(StoreFormat format, const Password& keypass) {
             "Java's PKCS12 keystore protects keys only with printable ASCII passwords");
       }
       key.algorithm = "PBEWithHmacSHA256AndAES_256";
-      key.algorithm_oid = kPbes2Oid;
+      key.algorithm_oid = oids::kPbes2;
       key.iterations = kPkcs12Iterations;
       break;
   }

@@ -2,7 +2,8 @@
 
 #include <cstdint>
 
-#include "ksdoctor/text.hpp"
+#include "core/text.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -19,7 +20,7 @@ struct KnownOid {
 constexpr KnownOid kKnown[] = {
     {"2.16.840.1.101.3.4.1", "AES", ""},
     {"2.16.840.1.101.3.4.1.1", "AES_128/ECB/NoPadding", ""},
-    {"2.16.840.1.101.3.4.1.2", "AES_128/CBC/NoPadding", ""},
+    {oids::kAes128Cbc, "AES_128/CBC/NoPadding", ""},
     {"2.16.840.1.101.3.4.1.3", "AES_128/OFB/NoPadding", ""},
     {"2.16.840.1.101.3.4.1.4", "AES_128/CFB/NoPadding", ""},
     {"2.16.840.1.101.3.4.1.5", "AES_128/KW/NoPadding", "AESWrap_128"},
@@ -33,7 +34,7 @@ constexpr KnownOid kKnown[] = {
     {"2.16.840.1.101.3.4.1.26", "AES_192/GCM/NoPadding", ""},
     {"2.16.840.1.101.3.4.1.28", "AES_192/KWP/NoPadding", "AESWrapPad_192"},
     {"2.16.840.1.101.3.4.1.41", "AES_256/ECB/NoPadding", ""},
-    {"2.16.840.1.101.3.4.1.42", "AES_256/CBC/NoPadding", ""},
+    {oids::kAes256Cbc, "AES_256/CBC/NoPadding", ""},
     {"2.16.840.1.101.3.4.1.43", "AES_256/OFB/NoPadding", ""},
     {"2.16.840.1.101.3.4.1.44", "AES_256/CFB/NoPadding", ""},
     {"2.16.840.1.101.3.4.1.45", "AES_256/KW/NoPadding", "AESWrap_256"},
@@ -47,8 +48,8 @@ constexpr KnownOid kKnown[] = {
     {"1.2.840.113549.1.5.6", "PBEWithMD5AndRC2", ""},
     {"1.2.840.113549.1.5.10", "PBEWithSHA1AndDES", ""},
     {"1.2.840.113549.1.5.11", "PBEWithSHA1AndRC2", ""},
-    {"1.2.840.113549.1.5.12", "PBKDF2WithHmacSHA1", ""},
-    {"1.2.840.113549.1.5.13", "PBES2", ""},
+    {oids::kPbkdf2, "PBKDF2WithHmacSHA1", ""},
+    {oids::kPbes2, "PBES2", ""},
     {"1.2.840.113549.1.9.16.3.18", "CHACHA20-POLY1305", ""},
     {"1.2.840.113549.1.12.1.1", "PBEWithSHA1AndRC4_128", ""},
     {"1.2.840.113549.1.12.1.2", "PBEWithSHA1AndRC4_40", ""},

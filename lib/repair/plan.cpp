@@ -7,25 +7,21 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/strings.hpp"
 #include "ksdoctor/chains.hpp"
 #include "ksdoctor/repair.hpp"
 #include "ksdoctor/writers.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor {
 namespace {
 
-constexpr const char* kAnyExtendedKeyUsage = "2.5.29.37.0";
 constexpr int kMaxPeerImports = 8;  // a peer never needs more than its chain's CAs
 
 bool same(const CertPtr& a, const CertPtr& b) { return a->sha256 == b->sha256; }
 
 bool contains(const std::vector<CertPtr>& certs, const CertPtr& cert) {
   return std::any_of(certs.begin(), certs.end(), [&](const CertPtr& c) { return same(c, cert); });
-}
-
-std::string lower_ascii(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 Finding peer_finding(const std::string& code, Severity severity, std::string message,
@@ -293,9 +289,9 @@ std::string derive_alias(const Certificate& cert, const std::vector<std::string>
   while (!base.empty() && base.back() == '-') base.pop_back();
   if (base.empty()) base = "certificate";
   std::unordered_set<std::string> used;
-  for (const std::string& a : taken) used.insert(lower_ascii(a));
+  for (const std::string& a : taken) used.insert(lower(a));
   std::string alias = base;
-  for (int n = 2; used.count(lower_ascii(alias)); ++n) alias = base + "-" + std::to_string(n);
+  for (int n = 2; used.count(lower(alias)); ++n) alias = base + "-" + std::to_string(n);
   return alias;
 }
 
@@ -314,7 +310,7 @@ Keystore apply_plan(const Keystore& store, const RepairPlan& plan) {
     e.kind = EntryKind::kTrustedCert;
     e.created_ms = plan.created_ms;
     e.chain = {t.cert};
-    if (store.format == StoreFormat::kPkcs12) e.trusted_key_usage = {kAnyExtendedKeyUsage};
+    if (store.format == StoreFormat::kPkcs12) e.trusted_key_usage = {oids::kAnyExtendedKeyUsage};
     out.entries.push_back(std::move(e));
   }
   return out;

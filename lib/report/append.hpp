@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/civil.hpp"
 #include "ksdoctor/timeutil.hpp"
 
 namespace ksdoctor::report::append {
@@ -22,30 +23,16 @@ inline char* digits(char* p, unsigned v, int width) {
   return p + width;
 }
 
-inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
 // "YYYY-MM-DD" of epoch seconds, as format_rfc3339(secs).substr(0, 10); nullptr, having written
 // nothing, for years outside 0–9999.
 inline char* date_fast(char* p, std::int64_t secs) {
-  // Howard Hinnant's civil_from_days, as in timeutil.
-  std::int64_t z = floor_div(secs, 86400) + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  if (y < 0 || y > 9999) return nullptr;
-  p = digits(p, static_cast<unsigned>(y), 4);
+  const CivilDate c = civil_from_days(floor_div(secs, 86400));
+  if (c.year < 0 || c.year > 9999) return nullptr;
+  p = digits(p, static_cast<unsigned>(c.year), 4);
   *p++ = '-';
-  p = digits(p, m, 2);
+  p = digits(p, c.month, 2);
   *p++ = '-';
-  return digits(p, d, 2);
+  return digits(p, c.day, 2);
 }
 
 inline char* time_of_day(char* p, std::int64_t secs) {

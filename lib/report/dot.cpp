@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "append.hpp"
+#include "core/text.hpp"
 #include "ksdoctor/origin_text.hpp"
-#include "ksdoctor/text.hpp"
 
 namespace ksdoctor::report {
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "platform/platform.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor {
 
@@ -102,7 +103,7 @@ bool tls_server_usage(const Certificate& leaf) {
     return false;
   }
   if (leaf.ext_key_usage.empty()) return true;
-  return std::find(leaf.ext_key_usage.begin(), leaf.ext_key_usage.end(), "1.3.6.1.5.5.7.3.1") !=
+  return std::find(leaf.ext_key_usage.begin(), leaf.ext_key_usage.end(), oids::kServerAuth) !=
          leaf.ext_key_usage.end();
 }
 

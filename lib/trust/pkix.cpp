@@ -2,6 +2,7 @@
 
 #include "ksdoctor/trust.hpp"
 #include "x509/java_x500.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor::pkix {
 
@@ -47,7 +48,7 @@ std::optional<PathProblem> tls_server_leaf_problem(const Certificate& leaf) {
   }
   if (leaf.ext_key_usage.empty()) return std::nullopt;
   for (const std::string& oid : leaf.ext_key_usage) {
-    if (oid == "1.3.6.1.5.5.7.3.1" || oid == "2.5.29.37.0") return std::nullopt;  // serverAuth, any
+    if (oid == oids::kServerAuth || oid == oids::kAnyExtendedKeyUsage) return std::nullopt;
   }
   return PathProblem{PathCheck::kLeafExtendedKeyUsage,
                      "Extended key usage does not permit use for TLS server authentication"};

@@ -8,9 +8,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/trust.hpp"
+#include "x509/der.hpp"
 #include "x509/java_x500.hpp"
 
 namespace ksdoctor {

@@ -20,11 +20,11 @@
 #include <unordered_map>
 
 #include "dn.hpp"
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/x509.hpp"
 #include "oid_memo.hpp"
 #include "oids.hpp"
 #include "parse_many.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -62,23 +62,7 @@ ExtensionKind extension_kind(ByteView oid_der) {
 
 std::string serial_to_hex(ByteView value) {
   if (value.empty()) throw FormatError("BAD_CERTIFICATE", "empty serial number");
-  if (!(value[0] & 0x80)) {  // non-negative: hex without leading zero digits, "0" for zero
-    std::size_t i = 0;
-    while (i < value.size() && value[i] == 0) ++i;
-    if (i == value.size()) return "0";
-    std::string hex = to_hex(value.subspan(i));
-    if (hex[0] == '0') hex.erase(0, 1);
-    return hex;
-  }
-  Bytes magnitude(value.begin(), value.end());  // two's complement → magnitude
-  for (auto& b : magnitude) b = static_cast<std::uint8_t>(~b);
-  for (auto it = magnitude.rbegin(); it != magnitude.rend(); ++it) {
-    if (++*it != 0) break;
-  }
-  std::string hex = to_hex(magnitude);
-  std::size_t first = hex.find_first_not_of('0');
-  hex = first == std::string::npos ? "0" : hex.substr(first);
-  return "-" + hex;
+  return der::integer_to_hex(value);
 }
 
 PublicKeyInfo parse_spki(ByteView spki_value) {
@@ -266,40 +250,20 @@ void fingerprint(ByteView der, Prepared& out) {
 // no error reporting: false when the layout is not that.
 bool locate_names(ByteView der, Prepared& out) {
   const std::uint8_t* const base = der.data();
-  struct Tlv {
-    std::uint8_t tag = 0;
-    const std::uint8_t *start = nullptr, *value = nullptr, *end = nullptr;
-  };
-  auto next = [](const std::uint8_t*& p, const std::uint8_t* end, Tlv& t) {
-    if (end - p < 2 || (p[0] & 0x1F) == 0x1F) return false;
-    t.start = p;
-    t.tag = p[0];
-    std::size_t len = p[1];
-    p += 2;
-    if (len & 0x80) {
-      std::size_t n = len & 0x7F;
-      if (n == 0 || n > 4 || static_cast<std::size_t>(end - p) < n) return false;
-      len = 0;
-      for (std::size_t i = 0; i < n; ++i) len = (len << 8) | *p++;
-    }
-    if (len > static_cast<std::size_t>(end - p)) return false;
-    t.value = p;
-    t.end = p += len;
-    return true;
-  };
+  using der::next_raw;
   const std::uint8_t* p = base;
-  Tlv cert, tbs, t, issuer, subject;
-  if (!next(p, base + der.size(), cert) || cert.tag != der::kSequence) return false;
+  der::RawTlv cert, tbs, t, issuer, subject;
+  if (!next_raw(p, base + der.size(), cert) || cert.tag != der::kSequence) return false;
   p = cert.value;
-  if (!next(p, cert.end, tbs) || tbs.tag != der::kSequence) return false;
+  if (!next_raw(p, cert.end, tbs) || tbs.tag != der::kSequence) return false;
   p = tbs.value;
-  if (!next(p, tbs.end, t)) return false;
-  if (t.tag == der::context(0, true) && !next(p, tbs.end, t)) return false;
-  if (t.tag != der::kInteger || !next(p, tbs.end, t) || t.tag != der::kSequence) return false;
-  if (!next(p, tbs.end, issuer) || issuer.tag != der::kSequence) return false;
-  if (!next(p, tbs.end, t) || t.tag != der::kSequence) return false;
-  if (!next(p, tbs.end, subject) || subject.tag != der::kSequence) return false;
-  auto mark = [base](Prepared::Name& name, const Tlv& tlv) {
+  if (!next_raw(p, tbs.end, t)) return false;
+  if (t.tag == der::context(0, true) && !next_raw(p, tbs.end, t)) return false;
+  if (t.tag != der::kInteger || !next_raw(p, tbs.end, t) || t.tag != der::kSequence) return false;
+  if (!next_raw(p, tbs.end, issuer) || issuer.tag != der::kSequence) return false;
+  if (!next_raw(p, tbs.end, t) || t.tag != der::kSequence) return false;
+  if (!next_raw(p, tbs.end, subject) || subject.tag != der::kSequence) return false;
+  auto mark = [base](Prepared::Name& name, const der::RawTlv& tlv) {
     name.offset = static_cast<std::size_t>(tlv.start - base);
     name.length = static_cast<std::size_t>(tlv.end - tlv.start);
   };

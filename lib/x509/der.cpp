@@ -1,4 +1,4 @@
-#include "ksdoctor/der.hpp"
+#include "x509/der.hpp"
 
 #include <charconv>
 
@@ -17,23 +17,12 @@ std::optional<std::uint8_t> Walker::peek_tag() const {
 }
 
 Tlv Walker::next() {
+  const std::uint8_t* p = data_.data() + pos_;
+  Header h;
+  if (const char* why = read_header(p, data_.data() + data_.size(), h)) fail(why);
   std::size_t start = pos_;
-  if (data_.size() - pos_ < 2) fail("truncated TLV header");
-  std::uint8_t tag = data_[pos_];
-  if ((tag & 0x1F) == 0x1F) fail("multi-byte tags are not supported");
-  std::size_t p = pos_ + 1;
-  std::size_t len = data_[p++];
-  if (len & 0x80) {
-    std::size_t n = len & 0x7F;
-    if (n == 0) fail("indefinite length");
-    if (n > 4) fail("length field too long");
-    if (data_.size() - p < n) fail("truncated length");
-    len = 0;
-    for (std::size_t i = 0; i < n; ++i) len = (len << 8) | data_[p++];
-  }
-  if (len > data_.size() - p) fail("length exceeds the bytes that remain");
-  pos_ = p + len;
-  return Tlv{tag, data_.subspan(p, len), data_.subspan(start, pos_ - start)};
+  pos_ += h.size + h.length;
+  return Tlv{h.tag, data_.subspan(start + h.size, h.length), data_.subspan(start, pos_ - start)};
 }
 
 Tlv Walker::expect(std::uint8_t tag) {
@@ -98,6 +87,27 @@ ByteView integer_magnitude(ByteView value) {
   std::size_t i = 0;
   while (i + 1 < value.size() && value[i] == 0) ++i;
   return value.subspan(i);
+}
+
+std::string integer_to_hex(ByteView value) {
+  if (value.empty()) return "0";
+  if (!(value[0] & 0x80)) {  // non-negative: hex without leading zero digits, "0" for zero
+    std::size_t i = 0;
+    while (i < value.size() && value[i] == 0) ++i;
+    if (i == value.size()) return "0";
+    std::string hex = to_hex(value.subspan(i));
+    if (hex[0] == '0') hex.erase(0, 1);
+    return hex;
+  }
+  Bytes magnitude(value.begin(), value.end());  // two's complement → magnitude
+  for (auto& b : magnitude) b = static_cast<std::uint8_t>(~b);
+  for (auto it = magnitude.rbegin(); it != magnitude.rend(); ++it) {
+    if (++*it != 0) break;
+  }
+  std::string hex = to_hex(magnitude);
+  std::size_t first = hex.find_first_not_of('0');
+  hex = first == std::string::npos ? "0" : hex.substr(first);
+  return "-" + hex;
 }
 
 int bit_length(ByteView magnitude) {

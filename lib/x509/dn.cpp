@@ -6,12 +6,12 @@
 #include <memory>
 #include <vector>
 
-#include "ksdoctor/der.hpp"
+#include "core/text.hpp"
 #include "ksdoctor/error.hpp"
-#include "ksdoctor/text.hpp"
 #include "ksdoctor/x509.hpp"
 #include "oid_memo.hpp"
 #include "oids.hpp"
+#include "x509/der.hpp"
 
 // Every certificate has two names of about six attributes each, and a truststore has thousands of
 // certificates: names are read with inline TLV headers (falling back to der::Walker for its error
@@ -222,49 +222,23 @@ void format_rdns(ByteView name_der, Rdns& rdns) {
 // what der::Walker accepts and formats the same; at anything Walker would reject it gives up
 // (false) and format_rdns reports it.
 bool format_rdns_fast(ByteView name_der, Rdns& rdns) {
-  struct Tlv {
-    std::uint8_t tag;
-    const std::uint8_t* start;
-    const std::uint8_t* value;
-    std::size_t len;
-  };
-  auto next = [](const std::uint8_t*& p, const std::uint8_t* end, Tlv& t) {
-    if (end - p < 2 || (p[0] & 0x1F) == 0x1F) return false;
-    t.start = p;
-    t.tag = p[0];
-    std::size_t len = p[1];
-    p += 2;
-    if (len & 0x80) {
-      std::size_t n = len & 0x7F;
-      if (n == 0 || n > 4 || static_cast<std::size_t>(end - p) < n) return false;
-      len = 0;
-      for (std::size_t i = 0; i < n; ++i) len = (len << 8) | *p++;
-    }
-    if (len > static_cast<std::size_t>(end - p)) return false;
-    t.value = p;
-    t.len = len;
-    p += len;
-    return true;
-  };
+  using der::next_raw;
   const std::uint8_t* p = name_der.data();
-  Tlv name, rdn, ava, type, value;
-  if (!next(p, p + name_der.size(), name) || name.tag != der::kSequence) return false;
-  for (const std::uint8_t *r = name.value, *r_end = r + name.len; r < r_end;) {
-    if (!next(r, r_end, rdn) || rdn.tag != der::kSet) return false;
+  der::RawTlv name, rdn, ava, type, value;
+  if (!next_raw(p, p + name_der.size(), name) || name.tag != der::kSequence) return false;
+  for (const std::uint8_t *r = name.value, *r_end = name.end; r < r_end;) {
+    if (!next_raw(r, r_end, rdn) || rdn.tag != der::kSet) return false;
     std::size_t begin = rdns.text.size();
-    for (const std::uint8_t *a = rdn.value, *a_end = a + rdn.len; a < a_end;) {
-      if (!next(a, a_end, ava) || ava.tag != der::kSequence) return false;
-      const std::uint8_t *q = ava.value, *q_end = q + ava.len;
-      if (!next(q, q_end, type) || type.tag != der::kOid) return false;
-      ByteView oid_der(type.value, type.len);
+    for (const std::uint8_t *a = rdn.value, *a_end = rdn.end; a < a_end;) {
+      if (!next_raw(a, a_end, ava) || ava.tag != der::kSequence) return false;
+      const std::uint8_t *q = ava.value, *q_end = ava.end;
+      if (!next_raw(q, q_end, type) || type.tag != der::kOid) return false;
+      ByteView oid_der = type.contents();
       std::string oid;
       const std::string& keyword = keyword_for(oid_der, oid);
-      if (!next(q, q_end, value)) return false;
+      if (!next_raw(q, q_end, value)) return false;
       if (rdns.text.size() != begin) rdns.text.push('+');
-      der::Tlv v{
-          value.tag, ByteView(value.value, value.len),
-          ByteView(value.start, static_cast<std::size_t>(value.value + value.len - value.start))};
-      append_ava(rdns.text, oid_der, oid, keyword, v);
+      append_ava(rdns.text, oid_der, oid, keyword, {value.tag, value.contents(), value.whole()});
     }
     rdns.spans.push_back({begin, rdns.text.size()});
   }

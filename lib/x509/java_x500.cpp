@@ -1,12 +1,11 @@
 #include "java_x500.hpp"
 
-#include <unordered_map>
-
 #include <algorithm>
+#include <unordered_map>
 #include <vector>
 
-#include "ksdoctor/der.hpp"
-#include "ksdoctor/text.hpp"
+#include "core/text.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor {
 namespace {

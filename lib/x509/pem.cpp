@@ -3,7 +3,7 @@
 #include <array>
 #include <string>
 
-#include "ksdoctor/der.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -108,7 +108,6 @@ bool canonical_certificate_blocks(std::string_view text, std::vector<Bytes>& blo
   }
   return true;
 }
-
 
 std::vector<Bytes> pem_blocks(std::string_view text, std::string_view label) {
   std::vector<Bytes> blocks;

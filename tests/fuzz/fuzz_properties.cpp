@@ -11,9 +11,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/text.hpp"
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/properties.hpp"
-#include "ksdoctor/text.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace ksdoctor;

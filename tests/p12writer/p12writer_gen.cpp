@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "core/text.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/pem.hpp"
-#include "ksdoctor/text.hpp"
 #include "ksdoctor/writers.hpp"
 
 using namespace ksdoctor;

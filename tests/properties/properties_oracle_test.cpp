@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "core/text.hpp"
 #include "corpus.hpp"
 #include "dlp/java_properties.hpp"
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/properties.hpp"
-#include "ksdoctor/text.hpp"
 #include "subprocess.hpp"
 
 namespace fs = std::filesystem;

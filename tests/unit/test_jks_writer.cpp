@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <map>
 
+#include "core/text.hpp"
 #include "fixture_util.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/pem.hpp"
-#include "ksdoctor/text.hpp"
 #include "ksdoctor/writers.hpp"
 
 using namespace ksdoctor;

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "cli_run.hpp"
+#include "core/strings.hpp"
 #include "dlp/install_paths.hpp"
 #include "fixture_util.hpp"
 #include "ksdoctor/fileio.hpp"
@@ -139,7 +140,7 @@ TEST_CASE("locate: layouts table, version order and path helpers") {
   CHECK(paths::split("C:\\ProgramData\\x/y", true) ==
         std::vector<std::string>{"C:", "ProgramData", "x", "y"});
   CHECK(paths::split("/a//b/./c", false) == std::vector<std::string>{"a", "b", "c"});
-  CHECK(paths::iequals("Program Files", "PROGRAM files"));
+  CHECK(iequals("Program Files", "PROGRAM files"));
 }
 
 TEST_CASE("locate: installs are found for any version, newest first, case-insensitively") {

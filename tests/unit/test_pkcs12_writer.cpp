@@ -7,16 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "core/text.hpp"
 #include "fixture_util.hpp"
 #include "formats/pkcs12/pkcs12_bags.hpp"
 #include "formats/pkcs12/pkcs12_der.hpp"
 #include "formats/pkcs12/pkcs12_mac.hpp"
 #include "formats/pkcs12/pkcs12_pbe.hpp"
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/pem.hpp"
-#include "ksdoctor/text.hpp"
 #include "ksdoctor/writers.hpp"
+#include "x509/der.hpp"
 
 using namespace ksdoctor;
 

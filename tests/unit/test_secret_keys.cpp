@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "core/text.hpp"
 #include "fixture_util.hpp"
 #include "formats/jks/java_serial.hpp"
 #include "ksdoctor/convert.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/keys.hpp"
-#include "ksdoctor/text.hpp"
 #include "ksdoctor/writers.hpp"
 
 using namespace ksdoctor;

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "ksdoctor/text.hpp"
+#include "core/text.hpp"
 
 using namespace ksdoctor;
 

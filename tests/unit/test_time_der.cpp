@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/timeutil.hpp"
+#include "x509/der.hpp"
 
 using namespace ksdoctor;
 

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "core/text.hpp"
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/pem.hpp"
-#include "ksdoctor/text.hpp"
 #include "ksdoctor/writers.hpp"
 #include "subprocess.hpp"
 

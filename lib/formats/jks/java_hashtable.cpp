@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "ksdoctor/text.hpp"
+#include "core/text.hpp"
 
 namespace ksdoctor {
 namespace {

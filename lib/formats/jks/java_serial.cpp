@@ -1,6 +1,6 @@
 #include "java_serial.hpp"
 
-#include "ksdoctor/text.hpp"
+#include "core/text.hpp"
 
 namespace ksdoctor::javaser {
 namespace {

@@ -3,8 +3,8 @@
 // general object graph machinery is needed: handles are counted by hand in stream order.
 #include <cstdint>
 
+#include "core/text.hpp"
 #include "java_serial.hpp"
-#include "ksdoctor/text.hpp"
 
 namespace ksdoctor::javaser {
 namespace {

@@ -16,20 +16,21 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/text.hpp"
 #include "java_hashtable.hpp"
 #include "java_serial.hpp"
-#include "ksdoctor/der.hpp"
+#include "jks_format.hpp"
 #include "ksdoctor/formats.hpp"
-#include "ksdoctor/text.hpp"
+#include "x509/der.hpp"
+#include "x509/oids.hpp"
 #include "x509/parse_many.hpp"
 
 namespace ksdoctor {
 namespace {
 
-constexpr std::uint32_t kJksMagic = 0xFEEDFEED;
-constexpr std::uint32_t kJceksMagic = 0xCECECECE;
-constexpr const char* kJksKeyProtectorOid = "1.3.6.1.4.1.42.2.17.1.1";
-constexpr const char* kJceKeyProtectorOid = "1.3.6.1.4.1.42.2.19.1";
+using jks::kJceksMagic;
+using jks::kJksMagic;
+using jks::store_digest;
 
 std::string read_java_utf(Reader& in, std::u16string* utf16 = nullptr) {
   std::uint16_t len = in.u16();
@@ -72,9 +73,9 @@ ProtectedKey read_private_key_blob(Reader& in) {
     der::Walker epki(top.expect(der::kSequence).value, "protected key");
     der::Walker alg(epki.expect(der::kSequence).value, "protected key");
     key.algorithm_oid = der::oid_to_string(alg.expect(der::kOid).value);
-    if (key.algorithm_oid == kJksKeyProtectorOid) {
+    if (key.algorithm_oid == oids::kJksKeyProtector) {
       key.algorithm = "JKS key protector (SHA-1 XOR)";
-    } else if (key.algorithm_oid == kJceKeyProtectorOid) {
+    } else if (key.algorithm_oid == oids::kJceKeyProtector) {
       key.algorithm = "PBEWithMD5AndTripleDES";
       der::Walker params(alg.expect(der::kSequence).value, "PBE parameters");
       params.expect(der::kOctetString);
@@ -89,18 +90,6 @@ ProtectedKey read_private_key_blob(Reader& in) {
     key.algorithm = "unreadable";
   }
   return key;
-}
-
-// SHA-1(password as UTF-16BE ‖ "Mighty Aphrodite" ‖ body), the JKS/JCEKS integrity digest.
-void store_digest(const SecureBytes& pw, ByteView body, unsigned char out[SHA_DIGEST_LENGTH]) {
-  static constexpr char kWhitener[] = "Mighty Aphrodite";
-  SHA_CTX ctx;
-  SHA1_Init(&ctx);
-  SHA1_Update(&ctx, pw.data(), pw.size());
-  SHA1_Update(&ctx, kWhitener, sizeof kWhitener - 1);
-  SHA1_Update(&ctx, body.data(), body.size());
-  SHA1_Final(out, &ctx);
-  OPENSSL_cleanse(&ctx, sizeof ctx);
 }
 
 // Below this size the digest is computed after parsing, on the calling thread.
@@ -131,7 +120,7 @@ ProtectedKey read_sealed_secret_key(Reader& in) {
     throw FormatError("MALFORMED", "JCEKS sealed key has fields of the wrong type");
   }
   key.algorithm = *seal_alg.text;
-  key.algorithm_oid = kJceKeyProtectorOid;
+  key.algorithm_oid = oids::kJceKeyProtector;
   return key;
 }
 
@@ -263,3 +252,20 @@ Keystore read_jks_family(ByteView bytes, const Password& storepass) {
 }
 
 }  // namespace ksdoctor
+
+namespace ksdoctor::jks {
+
+void store_digest(const SecureBytes& utf16be_password, ByteView body,
+                  unsigned char out[kDigestSize]) {
+  static_assert(kDigestSize == SHA_DIGEST_LENGTH);
+  static constexpr char kWhitener[] = "Mighty Aphrodite";
+  SHA_CTX ctx;
+  SHA1_Init(&ctx);
+  SHA1_Update(&ctx, utf16be_password.data(), utf16be_password.size());
+  SHA1_Update(&ctx, kWhitener, sizeof kWhitener - 1);
+  SHA1_Update(&ctx, body.data(), body.size());
+  SHA1_Final(out, &ctx);
+  OPENSSL_cleanse(&ctx, sizeof ctx);
+}
+
+}  // namespace ksdoctor::jks

@@ -6,22 +6,19 @@
 // order (with the raw alias from the file); afterwards, each setEntry with the alias lower-cased
 // (convertAlias in JavaKeyStore, toLowerCase(Locale.ENGLISH) in JceKeyStore). Entry::file_position
 // tells which entries came from the file and where.
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <numeric>
 
+#include "core/text.hpp"
 #include "java_hashtable.hpp"
-#include "ksdoctor/text.hpp"
+#include "jks_format.hpp"
 #include "ksdoctor/writers.hpp"
 
 namespace ksdoctor {
 namespace {
 
-constexpr std::uint32_t kJksMagic = 0xFEEDFEED;
-constexpr std::uint32_t kJceksMagic = 0xCECECECE;
+using jks::kJceksMagic;
+using jks::kJksMagic;
 
 // Big-endian fields, as java.io.DataOutputStream writes them.
 class DataOutput {
@@ -160,18 +157,9 @@ Bytes write_jks_family(const Keystore& store, const Password& storepass, std::in
     }
   }
 
-  // SHA-1(password as UTF-16BE ‖ "Mighty Aphrodite" ‖ everything above).
-  static constexpr char kWhitener[] = "Mighty Aphrodite";
-  SecureBytes pw = storepass.utf16be();
   Bytes& bytes = out.bytes();
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA_CTX ctx;
-  SHA1_Init(&ctx);
-  SHA1_Update(&ctx, pw.data(), pw.size());
-  SHA1_Update(&ctx, kWhitener, sizeof kWhitener - 1);
-  SHA1_Update(&ctx, bytes.data(), bytes.size());
-  SHA1_Final(digest, &ctx);
-  OPENSSL_cleanse(&ctx, sizeof ctx);
+  unsigned char digest[jks::kDigestSize];
+  jks::store_digest(storepass.utf16be(), bytes, digest);
   bytes.insert(bytes.end(), std::begin(digest), std::end(digest));
   return std::move(bytes);
 }

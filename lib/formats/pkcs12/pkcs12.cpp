@@ -2,21 +2,19 @@
 // AuthenticatedSafe, every SafeContents (plain, or encrypted with the store password and skipped
 // without one), then the MacData. The bags become entries in pkcs12_entries.cpp; the crypto is in
 // pkcs12_pbe.cpp and pkcs12_mac.cpp. Every message Java gives is given in Java's words.
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/formats.hpp"
 #include "pkcs12_bags.hpp"
 #include "pkcs12_der.hpp"
 #include "pkcs12_entries.hpp"
 #include "pkcs12_mac.hpp"
 #include "pkcs12_pbe.hpp"
+#include "x509/der.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor {
 namespace {
 
 using pkcs12::first_element_as_der;
-
-constexpr const char* kData = "1.2.840.113549.1.7.1";
-constexpr const char* kEncryptedData = "1.2.840.113549.1.7.6";
 
 [[noreturn]] void malformed(const std::string& why) { throw FormatError("MALFORMED", why); }
 
@@ -134,7 +132,7 @@ Keystore read_pkcs12(ByteView bytes, const Password& storepass) {
     malformed("PKCS12 keystore not in version 3 format");
   }
   ContentInfo auth = read_content_info(s.next());
-  if (auth.type != kData) {
+  if (auth.type != oids::kData) {
     throw FormatError("UNSUPPORTED_FORMAT", "public key protected PKCS12 not supported");
   }
   ByteView auth_safe = data_of(auth, "authSafe");
@@ -160,9 +158,9 @@ Keystore read_pkcs12(ByteView bytes, const Password& storepass) {
   };
   while (!infos.at_end()) {
     ContentInfo safe = read_content_info(infos.next());
-    if (safe.type == kData) {
+    if (safe.type == oids::kData) {
       add_bags(pkcs12::parse_safe_contents(data_of(safe, "SafeContents")));
-    } else if (safe.type == kEncryptedData) {
+    } else if (safe.type == oids::kEncryptedData) {
       if (storepass.is_null()) {
         // Java skips encrypted SafeContents without a password (their certificates are lost to
         // it). Their protection is still worth reporting.

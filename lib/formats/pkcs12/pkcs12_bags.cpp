@@ -3,18 +3,12 @@
 #include <algorithm>
 #include <array>
 
-#include "ksdoctor/der.hpp"
 #include "pkcs12_der.hpp"
+#include "x509/der.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor::pkcs12 {
 namespace {
-
-constexpr const char* kKeyBag = "1.2.840.113549.1.12.10.1.1";
-constexpr const char* kShroudedKeyBag = "1.2.840.113549.1.12.10.1.2";
-constexpr const char* kCertBag = "1.2.840.113549.1.12.10.1.3";
-constexpr const char* kCrlBag = "1.2.840.113549.1.12.10.1.4";
-constexpr const char* kSecretBag = "1.2.840.113549.1.12.10.1.5";
-constexpr const char* kSafeContentsBag = "1.2.840.113549.1.12.10.1.6";
 
 // Contents octets of the OIDs compared on every bag
 // (1.2.840.113549.1.12.10.1.x, 1.2.840.113549.1.9.x, 2.16.840.1.113894.746875.1.1).
@@ -120,11 +114,11 @@ SafeBag read_bag(const der::Tlv& tlv) {
   }
   der::Tlv value = inside_context0(wrapped, "SafeBag value");
   if (oid_is(type, kShroudedKeyBagDer)) {
-    bag.type_oid = kShroudedKeyBag;
+    bag.type_oid = oids::kShroudedKeyBag;
     bag.type = BagType::kShroudedKey;
     bag.blob.assign(value.whole.begin(), value.whole.end());
   } else if (oid_is(type, kCertBagDer)) {
-    bag.type_oid = kCertBag;
+    bag.type_oid = oids::kCertBag;
     bag.type = BagType::kCert;
     if (value.tag != der::kSequence) refuse("Sequence tag error (CertBag)");
     std::array<der::Tlv, 2> parts;
@@ -136,7 +130,7 @@ SafeBag read_bag(const der::Tlv& tlv) {
     ByteView der = octets(inside_context0(parts[1], "CertBag value"), "CertBag value");
     bag.cert = parse_certificate(Bytes(der.begin(), der.end()));
   } else if (oid_is(type, kSecretBagDer)) {
-    bag.type_oid = kSecretBag;
+    bag.type_oid = oids::kSecretBag;
     bag.type = BagType::kSecret;
     if (value.tag != der::kSequence) refuse("Sequence tag error (SecretBag)");
     std::array<der::Tlv, 2> parts;
@@ -169,12 +163,12 @@ std::vector<SafeBag> parse_safe_contents(ByteView safe_contents) {
 }
 
 std::string bag_type_name(const std::string& oid) {
-  if (oid == kKeyBag) return "keyBag";
-  if (oid == kShroudedKeyBag) return "pkcs8ShroudedKeyBag";
-  if (oid == kCertBag) return "certBag";
-  if (oid == kCrlBag) return "crlBag";
-  if (oid == kSecretBag) return "secretBag";
-  if (oid == kSafeContentsBag) return "safeContentsBag";
+  if (oid == oids::kKeyBag) return "keyBag";
+  if (oid == oids::kShroudedKeyBag) return "pkcs8ShroudedKeyBag";
+  if (oid == oids::kCertBag) return "certBag";
+  if (oid == oids::kCrlBag) return "crlBag";
+  if (oid == oids::kSecretBag) return "secretBag";
+  if (oid == oids::kSafeContentsBag) return "safeContentsBag";
   return oid;
 }
 

@@ -15,34 +15,13 @@ constexpr int kMaxDepth = 24;
                                          std::to_string(pos) + ": " + why);
 }
 
-struct Header {
-  std::uint8_t tag = 0;
-  std::size_t header_len = 0;
-  bool indefinite = false;
-  std::size_t length = 0;  // when definite
-};
-
-Header read_header(ByteView data, std::size_t pos, const char* what) {
-  if (data.size() - pos < 2) fail(what, pos, "truncated TLV header");
-  Header h;
-  h.tag = data[pos];
-  if ((h.tag & 0x1F) == 0x1F) fail(what, pos, "multi-byte tags are not supported");
-  std::size_t p = pos + 1;
-  std::size_t len = data[p++];
-  if (len == 0x80) {
-    if ((h.tag & 0x20) == 0) fail(what, pos, "indefinite length on a primitive value");
-    h.indefinite = true;
-  } else if (len & 0x80) {
-    std::size_t n = len & 0x7F;
-    if (n > 4) fail(what, pos, "length field too long");
-    if (data.size() - p < n) fail(what, pos, "truncated length");
-    len = 0;
-    for (std::size_t i = 0; i < n; ++i) len = (len << 8) | data[p++];
-  }
-  h.header_len = p - pos;
-  if (!h.indefinite) {
-    if (len > data.size() - p) fail(what, pos, "length exceeds the bytes that remain");
-    h.length = len;
+// The header at `pos`, BER as Java's DerValue reads it: indefinite lengths allowed on constructed
+// values.
+der::Header read_header(ByteView data, std::size_t pos, const char* what) {
+  der::Header h;
+  const std::uint8_t* end = data.data() + data.size();
+  if (const char* why = der::read_header<der::Encoding::kBer>(data.data() + pos, end, h)) {
+    fail(what, pos, why);
   }
   return h;
 }
@@ -51,9 +30,9 @@ Header read_header(ByteView data, std::size_t pos, const char* what) {
 // constructed OCTET STRING; nullopt when it needs rewriting.
 std::optional<std::size_t> der_size(ByteView data, std::size_t pos, int depth, const char* what) {
   if (depth > kMaxDepth) fail(what, pos, "nested too deeply");
-  Header h = read_header(data, pos, what);
+  der::Header h = read_header(data, pos, what);
   if (h.indefinite || h.tag == 0x24) return std::nullopt;
-  std::size_t start = pos + h.header_len, end = start + h.length;
+  std::size_t start = pos + h.size, end = start + h.length;
   if (h.tag & 0x20) {
     ByteView inner = data.first(end);
     for (std::size_t p = start; p < end;) {
@@ -80,12 +59,12 @@ void put_length(Bytes& out, std::size_t len) {
 // Appends the DER form of the element at `pos` to `out`; returns its BER size.
 std::size_t convert(ByteView data, std::size_t pos, Bytes& out, int depth, const char* what) {
   if (depth > kMaxDepth) fail(what, pos, "nested too deeply");
-  Header h = read_header(data, pos, what);
-  std::size_t start = pos + h.header_len;
+  der::Header h = read_header(data, pos, what);
+  std::size_t start = pos + h.size;
   if (!(h.tag & 0x20)) {
     out.insert(out.end(), data.begin() + static_cast<std::ptrdiff_t>(pos),
                data.begin() + static_cast<std::ptrdiff_t>(start + h.length));
-    return h.header_len + h.length;
+    return h.size + h.length;
   }
   Bytes inner;
   std::size_t p = start;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "ksdoctor/bytes.hpp"
-#include "ksdoctor/der.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor::pkcs12 {
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "ksdoctor/text.hpp"
+#include "core/text.hpp"
 #include "pkcs12_chain.hpp"
 #include "pkcs12_keys.hpp"
 

@@ -1,8 +1,8 @@
 #include "pkcs12_keys.hpp"
 
-#include "ksdoctor/der.hpp"
 #include "pkcs12_der.hpp"
 #include "pkcs12_pbe.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor {
 namespace {

@@ -4,33 +4,13 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <map>
 
+#include "pkcs12_algorithms.hpp"
 #include "pkcs12_der.hpp"
 #include "pkcs12_pbe.hpp"
 
 namespace ksdoctor::pkcs12 {
 namespace {
-
-struct MacDigest {
-  const char* java;     // the digest's Java name without "-", as MacData builds "HmacPBE" + name
-  const char* openssl;  // nullptr: SunJCE has no HmacPBE Mac for it
-};
-
-const std::map<std::string, MacDigest>& mac_digests() {
-  static const std::map<std::string, MacDigest> table = {
-      {"1.3.14.3.2.26", {"SHA1", "SHA1"}},
-      {"2.16.840.1.101.3.4.2.4", {"SHA224", "SHA224"}},
-      {"2.16.840.1.101.3.4.2.1", {"SHA256", "SHA256"}},
-      {"2.16.840.1.101.3.4.2.2", {"SHA384", "SHA384"}},
-      {"2.16.840.1.101.3.4.2.3", {"SHA512", "SHA512"}},
-      {"2.16.840.1.101.3.4.2.5", {"SHA512/224", "SHA512-224"}},
-      {"2.16.840.1.101.3.4.2.6", {"SHA512/256", "SHA512-256"}},
-      {"1.2.840.113549.2.5", {"MD5", nullptr}},
-      {"1.2.840.113549.2.2", {"MD2", nullptr}},
-  };
-  return table;
-}
 
 [[noreturn]] void integrity_failed(const std::string& cause) {
   throw FormatError("INTEGRITY_CHECK_FAILED", "Integrity check failed: " + cause);
@@ -65,12 +45,12 @@ MacData parse_mac_data(const der::Tlv& tlv) {
       throw FormatError("MALFORMED", "MacData iterations is not an INTEGER");
     mac.iterations = java_int(parts[2], "MacData iterations");
   }
-  auto it = mac_digests().find(mac.digest_oid);
-  if (it == mac_digests().end()) {
+  const MacDigest* found = find_oid(mac_digests(), mac.digest_oid);
+  if (!found) {
     mac.algorithm = "HmacPBE" + mac.digest_oid;
   } else {
-    mac.algorithm = std::string("HmacPBE") + it->second.java;
-    if (it->second.openssl) mac.digest_name = it->second.openssl;
+    mac.algorithm = std::string("HmacPBE") + found->java;
+    if (found->digest) mac.digest_name = found->digest;
   }
   return mac;
 }

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "ksdoctor/bytes.hpp"
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/secret.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor::pkcs12 {
 

@@ -12,63 +12,13 @@
 #include <memory>
 #include <mutex>
 
-#include "ksdoctor/der.hpp"
+#include "pkcs12_algorithms.hpp"
 #include "pkcs12_der.hpp"
+#include "x509/der.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor::pkcs12 {
 namespace {
-
-constexpr const char* kPbes2 = "1.2.840.113549.1.5.13";
-constexpr const char* kPbkdf2 = "1.2.840.113549.1.5.12";
-constexpr const char* kAes128Cbc = "2.16.840.1.101.3.4.1.2";
-constexpr const char* kAes256Cbc = "2.16.840.1.101.3.4.1.42";
-
-struct Pbes1 {
-  const char* name;  // Java's name
-  PbeScheme::Kdf kdf;
-  const char* cipher;  // OpenSSL name; nullptr: SunJCE has no cipher for it
-  std::size_t key_len;
-  std::size_t iv_len;
-};
-
-const std::map<std::string, Pbes1>& pbes1_schemes() {
-  using K = PbeScheme::Kdf;
-  static const std::map<std::string, Pbes1> table = {
-      {"1.2.840.113549.1.12.1.1", {"PBEWithSHA1AndRC4_128", K::kPkcs12, "RC4", 16, 0}},
-      {"1.2.840.113549.1.12.1.2", {"PBEWithSHA1AndRC4_40", K::kPkcs12, "RC4-40", 5, 0}},
-      {"1.2.840.113549.1.12.1.3", {"PBEWithSHA1AndDESede", K::kPkcs12, "DES-EDE3-CBC", 24, 8}},
-      // pbeWithSHAAnd2-KeyTripleDES-CBC: Java knows no name and no cipher for it.
-      {"1.2.840.113549.1.12.1.4", {"1.2.840.113549.1.12.1.4", K::kPkcs12, nullptr, 0, 0}},
-      {"1.2.840.113549.1.12.1.5", {"PBEWithSHA1AndRC2_128", K::kPkcs12, "RC2-CBC", 16, 8}},
-      {"1.2.840.113549.1.12.1.6", {"PBEWithSHA1AndRC2_40", K::kPkcs12, "RC2-40-CBC", 5, 8}},
-      {"1.2.840.113549.1.5.3", {"PBEWithMD5AndDES", K::kPbkdf1Md5, "DES-CBC", 8, 8}},
-      {"1.2.840.113549.1.5.1", {"PBEWithMD2AndDES", K::kPbkdf1Md5, nullptr, 0, 0}},
-      {"1.2.840.113549.1.5.4", {"PBEWithMD2AndRC2", K::kPbkdf1Md5, nullptr, 0, 0}},
-      {"1.2.840.113549.1.5.6", {"PBEWithMD5AndRC2", K::kPbkdf1Md5, nullptr, 0, 0}},
-      {"1.2.840.113549.1.5.10", {"PBEWithSHA1AndDES", K::kPbkdf1Md5, nullptr, 0, 0}},
-      {"1.2.840.113549.1.5.11", {"PBEWithSHA1AndRC2", K::kPbkdf1Md5, nullptr, 0, 0}},
-  };
-  return table;
-}
-
-struct Prf {
-  const char* java;    // "HmacSHA256"
-  const char* digest;  // OpenSSL digest name
-};
-
-const std::map<std::string, Prf>& pbkdf2_prfs() {
-  static const std::map<std::string, Prf> table = {
-      {"1.2.840.113549.2.7", {"HmacSHA1", "SHA1"}},
-      {"1.2.840.113549.2.8", {"HmacSHA224", "SHA224"}},
-      {"1.2.840.113549.2.9", {"HmacSHA256", "SHA256"}},
-      {"1.2.840.113549.2.10", {"HmacSHA384", "SHA384"}},
-      {"1.2.840.113549.2.11", {"HmacSHA512", "SHA512"}},
-      // Java parses these but has no PBES2 cipher for them.
-      {"1.2.840.113549.2.12", {"HmacSHA512/224", nullptr}},
-      {"1.2.840.113549.2.13", {"HmacSHA512/256", nullptr}},
-  };
-  return table;
-}
 
 [[noreturn]] void params_error(const std::string& why) { throw FormatError("MALFORMED", why); }
 
@@ -101,7 +51,8 @@ void parse_pbes2_params(const der::Tlv& params, PbeScheme& scheme) {
     kdf = outer.next();
   }
   der::Walker kdf_parts(kdf.value, "PBES2 key derivation function");
-  if (kdf_parts.peek_tag() != der::kOid || der::oid_to_string(kdf_parts.next().value) != kPbkdf2) {
+  if (kdf_parts.peek_tag() != der::kOid ||
+      der::oid_to_string(kdf_parts.next().value) != oids::kPbkdf2) {
     params_error("PBE parameter parsing error: expecting the object identifier for PBKDF2");
   }
   if (kdf.tag != der::kSequence) {
@@ -124,36 +75,30 @@ void parse_pbes2_params(const der::Tlv& params, PbeScheme& scheme) {
   if (auto prf = k.optional(der::kSequence)) {
     der::Walker p(prf->value, "PBKDF2 prf");
     std::string oid = p.peek_tag() == der::kOid ? der::oid_to_string(p.next().value) : "";
-    auto it = pbkdf2_prfs().find(oid);
-    if (it == pbkdf2_prfs().end()) {
+    const Pbkdf2Prf* found = find_oid(pbkdf2_prfs(), oid);
+    if (!found) {
       params_error(
           "PBKDF2 parameter parsing error: expecting the object identifier for a "
           "HmacSHA pseudorandom function");
     }
-    prf_name = it->second.java;
-    prf_digest = it->second.digest;
+    prf_name = found->java;
+    prf_digest = found->digest;
   }
 
   der::Tlv es = outer.next();
   der::Walker e(es.value, "PBES2 encryption scheme");
   std::string cipher_oid = e.peek_tag() == der::kOid ? der::oid_to_string(e.next().value) : "";
-  std::string cipher_name;
-  if (cipher_oid == kAes128Cbc) {
-    cipher_name = "AES_128";
-    scheme.cipher = "AES-128-CBC";
-    scheme.key_len = 16;
-  } else if (cipher_oid == kAes256Cbc) {
-    cipher_name = "AES_256";
-    scheme.cipher = "AES-256-CBC";
-    scheme.key_len = 32;
-  } else {
+  const Pbes2Cipher* cipher = find_oid(pbes2_ciphers(), cipher_oid);
+  if (!cipher) {
     params_error("PBE parameter parsing error: expecting the object identifier for AES cipher");
   }
+  scheme.cipher = cipher->cipher;
+  scheme.key_len = cipher->key_len;
   scheme.iv_len = 16;
   ByteView iv = octets(e.next(), "PBES2 AES IV");
   scheme.iv.assign(iv.begin(), iv.end());
   scheme.kdf = PbeScheme::Kdf::kPbkdf2;
-  scheme.name = "PBEWith" + prf_name + "And" + cipher_name;
+  scheme.name = "PBEWith" + prf_name + "And" + cipher->java;
   if (!prf_digest) {
     scheme.unsupported = "Cannot find any provider supporting " + scheme.name;
   } else {
@@ -371,7 +316,7 @@ PbeScheme parse_pbe_scheme(ByteView algorithm_identifier) {
     der::Tlv p = alg.next();
     if (p.tag != der::kNull) params = p;
   }
-  if (scheme.oid == kPbes2) {
+  if (scheme.oid == oids::kPbes2) {
     scheme.name = "PBES2";
     if (params) {
       scheme.has_params = true;
@@ -382,12 +327,12 @@ PbeScheme parse_pbe_scheme(ByteView algorithm_identifier) {
       scheme.has_params = true;
       parse_pbes1_params(*params, scheme);
     }
-    auto it = pbes1_schemes().find(scheme.oid);
-    if (it == pbes1_schemes().end()) {
+    const Pbes1Algorithm* found = find_oid(pbes1_algorithms(), scheme.oid);
+    if (!found) {
       scheme.name = scheme.oid;
       scheme.unsupported = "Cannot find any provider supporting " + scheme.oid;
     } else {
-      const Pbes1& p = it->second;
+      const Pbes1Algorithm& p = *found;
       scheme.name = p.name;
       scheme.kdf = p.kdf;
       if (!p.cipher) {

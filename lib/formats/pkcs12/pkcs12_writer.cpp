@@ -27,32 +27,26 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 
-#include "ksdoctor/der.hpp"
-#include "ksdoctor/text.hpp"
+#include "core/strings.hpp"
+#include "core/text.hpp"
 #include "ksdoctor/writers.hpp"
+#include "pkcs12_algorithms.hpp"
 #include "pkcs12_pbe.hpp"
 #include "pkcs12_writer_der.hpp"
+#include "x509/der.hpp"
+#include "x509/oids.hpp"
 
 namespace ksdoctor {
 namespace {
 
 namespace w = pkcs12::derw;
 
-constexpr const char* kData = "1.2.840.113549.1.7.1";
-constexpr const char* kEncryptedData = "1.2.840.113549.1.7.6";
-constexpr const char* kShroudedKeyBag = "1.2.840.113549.1.12.10.1.2";
-constexpr const char* kCertBag = "1.2.840.113549.1.12.10.1.3";
-constexpr const char* kSecretBag = "1.2.840.113549.1.12.10.1.5";
 constexpr const char* kX509Certificate = "1.2.840.113549.1.9.22.1";
 constexpr const char* kFriendlyName = "1.2.840.113549.1.9.20";
 constexpr const char* kLocalKeyId = "1.2.840.113549.1.9.21";
 constexpr const char* kTrustedKeyUsage = "2.16.840.1.113894.746875.1.1";
-constexpr const char* kAnyExtendedKeyUsage = "2.5.29.37.0";
-constexpr const char* kPbes2 = "1.2.840.113549.1.5.13";
-constexpr const char* kPbkdf2 = "1.2.840.113549.1.5.12";
 
 // PKCS12KeyStore's defaults (JDK 17) and its salt length (SALT_LEN) for PBE and MAC alike.
 constexpr const char* kDefaultCertAlgorithm = "PBEWithHmacSHA256AndAES_256";
@@ -62,13 +56,6 @@ constexpr std::size_t kSaltLength = 20;
 
 [[noreturn]] void usage(const std::string& code, const std::string& why) {
   throw UsageError(code, why);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 Bytes random_bytes(std::size_t n) {
@@ -100,21 +87,8 @@ struct CertScheme {
 };
 
 std::optional<CertScheme> cert_scheme(const std::string& name) {
-  struct Pbes1 {
-    const char* name;
-    const char* oid;
-    const char* cipher;
-    std::size_t key_len, iv_len;
-  };
-  static const Pbes1 kPbes1[] = {
-      {"PBEWithSHA1AndRC2_40", "1.2.840.113549.1.12.1.6", "RC2-40-CBC", 5, 8},
-      {"PBEWithSHA1AndRC2_128", "1.2.840.113549.1.12.1.5", "RC2-CBC", 16, 8},
-      {"PBEWithSHA1AndDESede", "1.2.840.113549.1.12.1.3", "DES-EDE3-CBC", 24, 8},
-      {"PBEWithSHA1AndRC4_40", "1.2.840.113549.1.12.1.2", "RC4-40", 5, 0},
-      {"PBEWithSHA1AndRC4_128", "1.2.840.113549.1.12.1.1", "RC4", 16, 0},
-  };
-  for (const Pbes1& p : kPbes1) {
-    if (!iequals(name, p.name)) continue;
+  for (const pkcs12::Pbes1Algorithm& p : pkcs12::pbes1_algorithms()) {
+    if (p.kdf != pkcs12::PbeScheme::Kdf::kPkcs12 || !p.cipher || !iequals(name, p.name)) continue;
     CertScheme s;
     s.name = p.name;
     s.oid = p.oid;
@@ -123,26 +97,17 @@ std::optional<CertScheme> cert_scheme(const std::string& name) {
     s.iv_len = p.iv_len;
     return s;
   }
-  struct Prf {
-    const char* java;
-    const char* oid;
-    const char* digest;
-  };
-  static const Prf kPrfs[] = {
-      {"SHA1", "1.2.840.113549.2.7", "SHA1"},      {"SHA224", "1.2.840.113549.2.8", "SHA224"},
-      {"SHA256", "1.2.840.113549.2.9", "SHA256"},  {"SHA384", "1.2.840.113549.2.10", "SHA384"},
-      {"SHA512", "1.2.840.113549.2.11", "SHA512"},
-  };
-  for (const Prf& prf : kPrfs) {
-    for (int bits : {128, 256}) {
-      std::string java = std::string("PBEWithHmac") + prf.java + "AndAES_" + std::to_string(bits);
+  for (const pkcs12::Pbkdf2Prf& prf : pkcs12::pbkdf2_prfs()) {
+    if (!prf.digest) continue;
+    for (const pkcs12::Pbes2Cipher& cipher : pkcs12::pbes2_ciphers()) {
+      std::string java = std::string("PBEWith") + prf.java + "And" + cipher.java;
       if (!iequals(name, java)) continue;
       CertScheme s;
       s.name = java;
       s.pbes2 = true;
-      s.oid = bits == 128 ? "2.16.840.1.101.3.4.1.2" : "2.16.840.1.101.3.4.1.42";
-      s.cipher = bits == 128 ? "AES-128-CBC" : "AES-256-CBC";
-      s.key_len = static_cast<std::size_t>(bits / 8);
+      s.oid = cipher.oid;
+      s.cipher = cipher.cipher;
+      s.key_len = cipher.key_len;
       s.iv_len = 16;
       s.prf_oid = prf.oid;
       s.prf_digest = prf.digest;
@@ -206,9 +171,9 @@ Bytes encrypted_content_info(const CertScheme& scheme, int iterations, ByteView 
     ciphertext = cipher_encrypt(scheme.cipher, key, iv, plain);
     // PBES2Parameters.engineGetEncoded: keyLength and the prf (with NULL) are always written.
     algorithm = w::sequence(
-        {w::oid(kPbes2),
+        {w::oid(oids::kPbes2),
          w::sequence(
-             {w::sequence({w::oid(kPbkdf2),
+             {w::sequence({w::oid(oids::kPbkdf2),
                            w::sequence({w::octet_string(salt), w::integer(iterations),
                                         w::integer(static_cast<std::int64_t>(scheme.key_len)),
                                         w::sequence({w::oid(scheme.prf_oid), w::null()})})}),
@@ -223,7 +188,7 @@ Bytes encrypted_content_info(const CertScheme& scheme, int iterations, ByteView 
     algorithm = w::sequence(
         {w::oid(scheme.oid), w::sequence({w::octet_string(salt), w::integer(iterations)})});
   }
-  return w::sequence({w::oid(kData), algorithm, w::tlv(der::context(0, false), ciphertext)});
+  return w::sequence({w::oid(oids::kData), algorithm, w::tlv(der::context(0, false), ciphertext)});
 }
 
 // --- MacData (sun.security.pkcs12.MacData)
@@ -236,23 +201,10 @@ struct MacScheme {
 };
 
 std::optional<MacScheme> mac_scheme(const std::string& name) {
-  struct Entry {
-    const char* java;  // after "HmacPBE"
-    const char* oid;
-    const char* digest;
-  };
-  static const Entry kMacs[] = {
-      {"SHA1", "1.3.14.3.2.26", "SHA1"},
-      {"SHA224", "2.16.840.1.101.3.4.2.4", "SHA224"},
-      {"SHA256", "2.16.840.1.101.3.4.2.1", "SHA256"},
-      {"SHA384", "2.16.840.1.101.3.4.2.2", "SHA384"},
-      {"SHA512", "2.16.840.1.101.3.4.2.3", "SHA512"},
-      {"SHA512/224", "2.16.840.1.101.3.4.2.5", "SHA512-224"},
-      {"SHA512/256", "2.16.840.1.101.3.4.2.6", "SHA512-256"},
-  };
-  for (const Entry& e : kMacs) {
-    std::string java = std::string("HmacPBE") + e.java;
-    if (iequals(name, java)) return MacScheme{java, e.oid, e.digest};
+  for (const pkcs12::MacDigest& d : pkcs12::mac_digests()) {
+    if (!d.digest) continue;
+    std::string java = std::string("HmacPBE") + d.java;
+    if (iequals(name, java)) return MacScheme{java, d.oid, d.digest};
   }
   return std::nullopt;
 }
@@ -354,11 +306,11 @@ Bytes safe_bag(const char* type, ByteView value, ByteView attributes) {
 
 Bytes cert_bag(const Certificate& cert, ByteView attributes) {
   Bytes value = w::sequence({w::oid(kX509Certificate), w::explicit0(w::octet_string(cert.der))});
-  return safe_bag(kCertBag, value, attributes);
+  return safe_bag(oids::kCertBag, value, attributes);
 }
 
 Bytes content_info_data(ByteView content) {
-  return w::sequence({w::oid(kData), w::explicit0(w::octet_string(content))});
+  return w::sequence({w::oid(oids::kData), w::explicit0(w::octet_string(content))});
 }
 
 // The key's EncryptedPrivateKeyInfo must be one, as Java's EncryptedPrivateKeyInfo(byte[]) checks.
@@ -411,7 +363,7 @@ Bytes write_pkcs12(const Keystore& store, const Password& storepass, std::int64_
         const Bytes key_id = key_id_of(entry, now_ms);
         Bytes attrs = bag_attributes(entry.alias_utf16, &key_id, nullptr);
         if (entry.kind == EntryKind::kPrivateKey) {
-          w::append(key_bags, safe_bag(kShroudedKeyBag, entry.key->blob, attrs));
+          w::append(key_bags, safe_bag(oids::kShroudedKeyBag, entry.key->blob, attrs));
           for (std::size_t i = 0; i < entry.chain.size(); ++i) {
             Bytes cert_attrs =
                 i == 0 ? attrs
@@ -422,8 +374,8 @@ Bytes write_pkcs12(const Keystore& store, const Password& storepass, std::int64_
         } else {
           // A secretBag whose secretTypeId is pkcs8ShroudedKeyBag, around the same structure.
           Bytes value = w::sequence(
-              {w::oid(kShroudedKeyBag), w::explicit0(w::octet_string(entry.key->blob))});
-          w::append(key_bags, safe_bag(kSecretBag, value, attrs));
+              {w::oid(oids::kShroudedKeyBag), w::explicit0(w::octet_string(entry.key->blob))});
+          w::append(key_bags, safe_bag(oids::kSecretBag, value, attrs));
         }
         any_key = true;
         break;
@@ -432,7 +384,7 @@ Bytes write_pkcs12(const Keystore& store, const Password& storepass, std::int64_
         if (entry.chain.empty()) {
           usage("CERTIFICATE_MISSING", "trusted entry '" + entry.alias + "' has no certificate");
         }
-        static const std::vector<std::string> kAnyUsage = {kAnyExtendedKeyUsage};
+        static const std::vector<std::string> kAnyUsage = {oids::kAnyExtendedKeyUsage};
         const std::vector<std::string>& usages =
             entry.trusted_key_usage.empty() ? kAnyUsage : entry.trusted_key_usage;
         Bytes attrs = bag_attributes(
@@ -454,7 +406,8 @@ Bytes write_pkcs12(const Keystore& store, const Password& storepass, std::int64_
       Bytes encrypted_data = w::sequence(
           {w::integer(0), encrypted_content_info(*settings.cert, settings.cert_iterations,
                                                  safe_contents, password)});
-      w::append(content_infos, w::sequence({w::oid(kEncryptedData), w::explicit0(encrypted_data)}));
+      w::append(content_infos,
+                w::sequence({w::oid(oids::kEncryptedData), w::explicit0(encrypted_data)}));
     } else {
       w::append(content_infos, content_info_data(safe_contents));
     }

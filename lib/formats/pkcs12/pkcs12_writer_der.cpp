@@ -3,8 +3,8 @@
 #include <charconv>
 #include <vector>
 
-#include "ksdoctor/der.hpp"
 #include "ksdoctor/error.hpp"
+#include "x509/der.hpp"
 
 namespace ksdoctor::pkcs12::derw {
 namespace {
