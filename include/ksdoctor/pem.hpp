@@ -13,11 +13,6 @@ namespace ksdoctor {
 // ignored (bundles often carry comments). Throws FormatError("BAD_PEM") on broken base64.
 std::vector<Bytes> pem_blocks(std::string_view text, std::string_view label);
 
-// The CERTIFICATE blocks of `text` as pem_blocks(text, "CERTIFICATE") gives them, decoded about
-// three times faster (folders of thousands of PEM files). False when a block is not in the form
-// tools write (RFC 1421 headers, stray characters, no END line): pem_blocks then decides.
-bool canonical_certificate_blocks(std::string_view text, std::vector<Bytes>& blocks);
-
 // Every certificate in a file: PEM (CERTIFICATE and TRUSTED CERTIFICATE blocks) or one DER
 // certificate. Throws FormatError when the bytes are neither.
 std::vector<CertPtr> read_certificates(ByteView file_bytes);

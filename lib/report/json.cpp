@@ -1,101 +1,21 @@
-// JSON documents, built with nlohmann::ordered_json — and, for `inspect` on the command line,
-// also written directly and in pieces (write_inspect_json, with json_writer.hpp): the document
-// tree of a 5 000-entry store takes ≈ 30 MB and 60 ms to build and dump; writing it directly,
-// ≈ 6 ms and 128 KiB.
+// The JSON of `inspect` and the certificate and finding objects every report embeds, each shape
+// described once (json_shapes.hpp): streamed for the CLI, built as nlohmann::ordered_json for
+// everyone else.
 #include <algorithm>
 #include <functional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "json_writer.hpp"
+#include "json_shapes.hpp"
 #include "ksdoctor/report.hpp"
-#include "ksdoctor/timeutil.hpp"
 
 namespace ksdoctor::report {
 
-using Json = nlohmann::ordered_json;
-
-Json certificate_json(const Certificate& cert) {
-  Json j;
-  j["subject"] = cert.subject;
-  j["issuer"] = cert.issuer;
-  j["serial"] = cert.serial_hex;
-  j["not_before"] = format_rfc3339(cert.not_before);
-  j["not_after"] = format_rfc3339(cert.not_after);
-  j["sha256"] = cert.sha256;
-  j["sha1"] = cert.sha1;
-  j["key"] = cert.key.describe();
-  j["signature_algorithm"] = cert.signature_algorithm;
-  j["is_ca"] = cert.is_ca;
-  j["self_signed"] = cert.self_issued();
-  j["version"] = cert.version;
-  if (!cert.subject_key_id.empty()) j["subject_key_id"] = to_hex(cert.subject_key_id);
-  if (!cert.authority_key_id.empty()) j["authority_key_id"] = to_hex(cert.authority_key_id);
-  if (!cert.ca_issuers.empty()) j["ca_issuers"] = cert.ca_issuers;
-  return j;
-}
-
-Json finding_json(const Finding& f) {
-  Json j;
-  j["code"] = f.code;
-  j["severity"] = severity_name(f.severity);
-  if (f.alias) j["alias"] = *f.alias;
-  j["message"] = f.message;
-  j["remedy"] = f.remedy;
-  for (const auto& [key, value] : f.details) j[key] = value;
-  return j;
-}
-
-Json inspect_json(const std::string& file, const InspectResult& result) {
-  const Keystore& store = result.store;
-  Json j;
-  j["file"] = file;
-  j["format"] = format_name(store.format);
-  j["version"] = store.version;
-  j["integrity"] = integrity_name(store.integrity);
-  if (store.protection) {
-    const Pkcs12Protection& p = *store.protection;
-    j["protection"] = {{"cert_algorithm", p.cert_algorithm}, {"cert_iterations", p.cert_iterations},
-                       {"key_algorithm", p.key_algorithm},   {"key_iterations", p.key_iterations},
-                       {"mac_algorithm", p.mac_algorithm},   {"mac_iterations", p.mac_iterations}};
-  }
-  Json entries = Json::array();
-  for (std::size_t i = 0; i < store.entries.size(); ++i) {
-    const Entry& e = store.entries[i];
-    Json je;
-    je["alias"] = e.alias;
-    je["kind"] = kind_name(e.kind);
-    je["created"] = e.created_ms ? Json(format_rfc3339_ms(*e.created_ms)) : Json(nullptr);
-    je["lookupable"] = store.lookupable(e);
-    if (e.key) {
-      const KeyReport& k = result.keys[i];
-      Json jk;
-      jk["protection"] = e.key->algorithm;
-      if (e.key->iterations) jk["iterations"] = e.key->iterations;
-      jk["status"] = key_check_name(k.status);
-      if (!k.algorithm.empty()) jk["algorithm"] = k.algorithm;
-      if (k.matches_chain) jk["matches_certificate"] = *k.matches_chain;
-      je["key"] = jk;
-    }
-    Json chain = Json::array();
-    for (const CertPtr& c : e.chain) chain.push_back(certificate_json(*c));
-    je["chain"] = chain;
-    entries.push_back(std::move(je));
-  }
-  j["entries"] = entries;
-  Json hidden = Json::array();
-  for (const CertPtr& c : store.hidden_certificates) hidden.push_back(certificate_json(*c));
-  j["hidden_certificates"] = hidden;
-  Json findings = Json::array();
-  for (const Finding& f : result.findings) findings.push_back(finding_json(f));
-  j["findings"] = findings;
-  return j;
-}
-
 namespace detail {
 
-void write_certificate(JsonWriter& w, const Certificate& cert) {
+template <class Out>
+void write_certificate(Out& w, const Certificate& cert) {
   w.open('{');
   w.key("subject");
   w.string(cert.subject);
@@ -142,7 +62,8 @@ void write_certificate(JsonWriter& w, const Certificate& cert) {
   w.close('}');
 }
 
-void write_finding(JsonWriter& w, const Finding& f) {
+template <class Out>
+void write_finding(Out& w, const Finding& f) {
   std::vector<std::pair<std::string_view, std::string_view>> members;
   members.reserve(5 + f.details.size());
   members.emplace_back("code", f.code);
@@ -169,16 +90,18 @@ void write_finding(JsonWriter& w, const Finding& f) {
   w.close('}');
 }
 
+template void write_certificate(JsonWriter&, const Certificate&);
+template void write_certificate(JsonBuilder&, const Certificate&);
+template void write_finding(JsonWriter&, const Finding&);
+template void write_finding(JsonBuilder&, const Finding&);
+
 }  // namespace detail
 
 namespace {
 
-using detail::JsonWriter;
-
-// Mirrors inspect_json(); hands `flush` the text written so far after each entry and finding.
-template <class Flush>
-void write_inspect(JsonWriter& w, const std::string& file, const InspectResult& result,
-                   Flush flush) {
+// The `inspect` document; calls `flush` after each entry, hidden certificate and finding.
+template <class Out, class Flush>
+void write_inspect(Out& w, const std::string& file, const InspectResult& result, Flush flush) {
   const Keystore& store = result.store;
   w.open('{');
   w.key("file");
@@ -280,10 +203,25 @@ void write_inspect(JsonWriter& w, const std::string& file, const InspectResult& 
 
 }  // namespace
 
+nlohmann::ordered_json certificate_json(const Certificate& cert) {
+  detail::JsonBuilder builder;
+  detail::write_certificate(builder, cert);
+  return builder.take();
+}
+
+nlohmann::ordered_json finding_json(const Finding& finding) {
+  detail::JsonBuilder builder;
+  detail::write_finding(builder, finding);
+  return builder.take();
+}
+
+nlohmann::ordered_json inspect_json(const std::string& file, const InspectResult& result) {
+  return detail::build([&](auto& w, auto flush) { write_inspect(w, file, result, flush); });
+}
+
 void write_inspect_json(const std::string& file, const InspectResult& result,
                         const std::function<void(std::string_view)>& sink) {
-  detail::write_streamed([&](JsonWriter& w, auto flush) { write_inspect(w, file, result, flush); },
-                         [&] { return inspect_json(file, result); }, sink,
+  detail::write_streamed([&](auto& w, auto flush) { write_inspect(w, file, result, flush); }, sink,
                          "write_inspect_json differs from inspect_json().dump(2)");
 }
 

@@ -1,28 +1,26 @@
 // Writing a JSON document directly, in pieces, exactly as nlohmann::ordered_json's dump(2) would
 // write it, for reports too large to build as a document tree first (`inspect` and `verify` of a
-// 5 000-entry store). Internal to the report library.
+// 5 000-entry store). The shapes themselves are described once, for this writer and JsonBuilder
+// alike (json_shapes.hpp). Internal to the report library.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <memory>
-#include <stdexcept>
 #include <string_view>
 
 #include "append.hpp"
 #include "ksdoctor/bytes.hpp"
-#include "ksdoctor/findings.hpp"
-#include "ksdoctor/x509.hpp"
 
 namespace ksdoctor::report::detail {
 
 // Writes what dump(2) writes, byte for byte: nlohmann's layout (two-space indent, "key": value,
 // [] and {} when empty) and its string escaping (", \\, \b \f \n \r \t, other control characters
 // as \u00xx, everything else as is), into a plain buffer. nlohmann throws on invalid UTF-8, so a
-// first, dry pass over the same calls only checks the strings (valid()); see write_streamed.
+// first, dry pass over the same calls only checks the strings (valid()); see write_streamed
+// (json_shapes.hpp).
 class JsonWriter {
   static constexpr auto kEscaped = [] {  // the bytes dump() escapes: " \\ and 0x00–0x1F
     std::array<bool, 256> t{};
@@ -254,48 +252,5 @@ class JsonWriter {
   bool first_ = true;
   bool valid_ = true;
 };
-
-// What certificate_json(cert) dumps to.
-void write_certificate(JsonWriter& w, const Certificate& cert);
-// What finding_json(finding) dumps to, including that a detail named like an earlier member
-// replaces its value in place.
-void write_finding(JsonWriter& w, const Finding& finding);
-
-// Hands `sink` exactly what reference().dump(2) is, in pieces of about 64 KiB, without building
-// the document tree. `write(w, flush)` writes the document into `w` with the calls mirroring how
-// reference() builds it, and calls flush() wherever a piece may end (after each entry, finding).
-// `write` runs twice: a dry pass first checks every string's UTF-8. When one is invalid (possible
-// in a malformed certificate) nlohmann decides, before anything is written: `sink` is handed
-// reference().dump(2), so the call throws nlohmann::json::type_error as dump(2) does. Debug builds
-// (and so the sanitizer test runs) build reference() every run too and throw
-// std::logic_error(mismatch) unless the two writers agree.
-template <class Write, class Reference>
-void write_streamed(const Write& write, const Reference& reference,
-                    const std::function<void(std::string_view)>& sink, const char* mismatch) {
-  JsonWriter dry(true);
-  write(dry, [] {});
-  if (!dry.valid()) {
-    sink(reference().dump(2));
-    return;
-  }
-  JsonWriter w(false);
-#ifdef NDEBUG
-  (void)mismatch;
-  constexpr std::size_t kPiece = 64 * 1024;
-  write(w, [&] {
-    if (w.written().size() >= kPiece) {
-      sink(w.written());
-      w.clear();
-    }
-  });
-  sink(w.written());
-#else
-  write(w, [] {});
-  if (w.written() != reference().dump(2)) {
-    throw std::logic_error(mismatch);
-  }
-  sink(w.written());
-#endif
-}
 
 }  // namespace ksdoctor::report::detail

@@ -1,7 +1,7 @@
 #include "ksdoctor/verify_report.hpp"
 
 #include "append.hpp"
-#include "json_writer.hpp"
+#include "json_shapes.hpp"
 #include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/report.hpp"
 #include "ksdoctor/timeutil.hpp"
@@ -36,10 +36,9 @@ std::string link_note(const PathLink& link, const Certificate& cert) {
   return "signed by the next";
 }
 
-// Mirrors keystore_verify_json(); calls `flush` after each entry and finding.
-template <class Flush>
-void write_keystore_verify(detail::JsonWriter& w, const std::string& file,
-                           const KeystoreVerifyReport& report,
+// The keystore `verify` document; calls `flush` after each entry and finding.
+template <class Out, class Flush>
+void write_keystore_verify(Out& w, const std::string& file, const KeystoreVerifyReport& report,
                            const std::vector<Finding>& extra_findings,
                            const OriginNamer& name_origin, Flush flush) {
   w.open('{');
@@ -118,38 +117,9 @@ void write_keystore_verify(detail::JsonWriter& w, const std::string& file,
 Json keystore_verify_json(const std::string& file, const KeystoreVerifyReport& report,
                           const std::vector<Finding>& extra_findings,
                           const OriginNamer& name_origin) {
-  Json j;
-  j["file"] = file;
-  Json entries = Json::array();
-  for (const EntryChainReport& e : report.entries) {
-    Json je;
-    je["alias"] = e.alias;
-    je["complete"] = e.complete;
-    je["ordered"] = e.ordered;
-    je["signatures_ok"] = e.signatures_ok;
-    je["reaches_root"] = e.reaches_root;
-    je["root_trusted"] = e.root_trusted;
-    je["java_problem"] = e.java_problem ? Json(e.java_problem->java_reason) : Json(nullptr);
-    Json stored = Json::array();
-    for (const CertPtr& c : e.stored) stored.push_back(certificate_json(*c));
-    je["stored_chain"] = stored;
-    Json path = Json::array();
-    for (const PathLink& link : e.path) {
-      Json jl;
-      jl["certificate"] = certificate_json(*link.cert);
-      jl["origin"] = named_origin(name_origin, link.origin);
-      jl["issuer_found"] = link.issuer_found;
-      jl["name_chains"] = link.name_chains;
-      jl["signature_ok"] = link.signature_ok;
-      jl["root"] = link.self_signed;
-      path.push_back(std::move(jl));
-    }
-    je["path"] = path;
-    entries.push_back(std::move(je));
-  }
-  j["entries"] = entries;
-  j["findings"] = findings_json(report.findings, extra_findings);
-  return j;
+  return detail::build([&](auto& w, auto flush) {
+    write_keystore_verify(w, file, report, extra_findings, name_origin, flush);
+  });
 }
 
 void write_keystore_verify_json(const std::string& file, const KeystoreVerifyReport& report,
@@ -157,11 +127,10 @@ void write_keystore_verify_json(const std::string& file, const KeystoreVerifyRep
                                 const std::function<void(std::string_view)>& sink,
                                 const OriginNamer& name_origin) {
   detail::write_streamed(
-      [&](detail::JsonWriter& w, auto flush) {
+      [&](auto& w, auto flush) {
         write_keystore_verify(w, file, report, extra_findings, name_origin, flush);
       },
-      [&] { return keystore_verify_json(file, report, extra_findings, name_origin); }, sink,
-      "write_keystore_verify_json differs from keystore_verify_json().dump(2)");
+      sink, "write_keystore_verify_json differs from keystore_verify_json().dump(2)");
 }
 
 std::string keystore_verify_text(const std::string& file, const KeystoreVerifyReport& report,

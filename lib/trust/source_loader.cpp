@@ -48,7 +48,7 @@ void classify(FileWork& w) {
       return;
     }
     try {
-      if (!canonical_certificate_blocks(text, w.blocks)) w.blocks = pem_blocks(text, "CERTIFICATE");
+      w.blocks = pem_blocks(text, "CERTIFICATE");
     } catch (const FormatError& e) {
       w.problem = Problem{e.code(), std::string("is not readable PEM (") + e.what() + ")"};
       return;
