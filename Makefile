@@ -75,9 +75,6 @@ PORTABLE_CMAKE = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON \
                  -DKSDOCTOR_ZLIB_ROOT=$(abspath $(DEPS_DIR))/$(1)/prefix \
                  -DKSDOCTOR_CURL_ROOT=$(abspath $(DEPS_DIR))/$(1)/prefix \
                  -DKSDOCTOR_REFERENCE_CLI=$(abspath $(BUILD))/ksdoctor
-# The static build leaves the Botan cross-check out once lib/trust/crosscheck.cpp honours
-# KSDOCTOR_HAVE_BOTAN; until then it still needs Botan's headers (the dlopen finds nothing there).
-STATIC_BOTAN ?= $(if $(shell grep -l KSDOCTOR_HAVE_BOTAN lib/trust/crosscheck.cpp),OFF,ON)
 
 portable-deps-%: deps
 	JOBS=$(DEPS_JOBS) scripts/build-openssl.sh $* $(DEPS_DIR)/$*/prefix
@@ -86,7 +83,7 @@ portable-deps-%: deps
 
 static: portable-deps-linux-static
 	cmake -S . -B $(STATIC_BUILD) $(call PORTABLE_CMAKE,linux-static) -DKSDOCTOR_STATIC=ON \
-	  -DKSDOCTOR_BOTAN=$(STATIC_BOTAN) -DKSDOCTOR_WERROR=ON >/dev/null
+	  -DKSDOCTOR_WERROR=ON >/dev/null
 	cmake --build $(STATIC_BUILD) -j $(JOBS) --target $(PORTABLE_TARGETS) portable_resolve_name
 
 windows: portable-deps-mingw64

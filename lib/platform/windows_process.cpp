@@ -1,6 +1,8 @@
 // The process's surroundings on Windows: environment, console, install locations.
 #ifdef _WIN32
 
+#include <fcntl.h>
+#include <io.h>
 #include <windows.h>
 // after windows.h; initguid.h defines the FOLDERID_ values here (selectany) rather than in libuuid
 #include <initguid.h>
@@ -112,6 +114,9 @@ std::optional<SecureString> prompt_without_echo(const std::string& prompt) {
 ConsoleSupport setup_console() {
   static const ConsoleSupport support = [] {
     ConsoleSupport s;
+    // Text mode would turn every '\n' into CRLF: JSON and reports are the same bytes as on Linux.
+    _setmode(_fileno(stdout), _O_BINARY);
+    _setmode(_fileno(stderr), _O_BINARY);
     // The program writes UTF-8; the console shows it as such only with this code page.
     bool utf8 = SetConsoleOutputCP(CP_UTF8) != 0;
     s.colour_out = enable_vt(std_handle(Stream::kOut));

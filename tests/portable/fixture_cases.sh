@@ -14,17 +14,17 @@ compare_case() {
   actual_err=$(mktemp)
   expected=$(run_reference "$@" 2>"$expected_err")
   expected_status=$?
-  actual=$(run_candidate "$@" 2>"$actual_err" | tr -d '\r')
-  actual_status=${PIPESTATUS[0]}
+  actual=$(run_candidate "$@" 2>"$actual_err")
+  actual_status=$?
   cases=$((cases + 1))
   if [ -z "$expected" ] && [ ! -s "$expected_err" ]; then
     failures=$((failures + 1))
     echo "NO OUTPUT from the reference: ksdoctor $*"
   elif [ "$expected_status" != "$actual_status" ] || [ "$expected" != "$actual" ] ||
-    ! diff -q <(tr -d '\r' <"$expected_err") <(tr -d '\r' <"$actual_err") >/dev/null; then
+    ! diff -q "$expected_err" "$actual_err" >/dev/null; then
     failures=$((failures + 1))
     echo "DIFFERS: ksdoctor $* (exit $expected_status vs $actual_status)"
-    diff <(echo "$expected"; cat "$expected_err") <(echo "$actual"; tr -d '\r' <"$actual_err") |
+    diff <(echo "$expected"; cat "$expected_err") <(echo "$actual"; cat "$actual_err") |
       head -20
   fi
   rm -f "$expected_err" "$actual_err"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # windows_test.sh WINE_RUN KSDOCTOR_EXE REFERENCE_KSDOCTOR SOURCE_DIR
 # ksdoctor.exe under Wine (WINE_RUN = the build's wine-run.sh) reads every fixture keystore as the
-# normal dynamic Linux build does: same exit status, same JSON (CR of CRLF line ends ignored).
+# normal dynamic Linux build does: same exit status, same JSON and stderr, byte for byte
+# (stdout and stderr are binary: no CRLF).
 # locate is left out: on Windows it reports native paths, which differ by design.
 set -uo pipefail
 
