@@ -135,7 +135,7 @@ void starttls_session(int fd) {
   X509* leaf = x509_of(pki().leaf.cert);
   SSL_CTX_use_certificate(ctx.get(), leaf);
   X509_free(leaf);
-  SSL_CTX_add1_chain_cert(ctx.get(), x509_of(pki().inter.cert));
+  SSL_CTX_add0_chain_cert(ctx.get(), x509_of(pki().inter.cert));  // add0: the context owns it
   SSL_CTX_use_PrivateKey(ctx.get(), pki().leaf.key.get());
   std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
   SSL_set_fd(ssl.get(), fd);
