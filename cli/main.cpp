@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   cli::console();  // before any output: Windows shows UTF-8 only once its console is set up
   CLI::App app{"ksdoctor — Java keystore doctor", "ksdoctor"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "ksdoctor 0.1.0");
+  app.set_version_flag("--version", "ksdoctor " KSDOCTOR_VERSION);
   std::map<std::string, cli::Runner> runners;
   runners["inspect"] = cli::register_inspect(app);
   runners["verify"] = cli::register_verify(app);
