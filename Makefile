@@ -76,7 +76,9 @@ PORTABLE_CMAKE = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON \
                  -DKSDOCTOR_CURL_ROOT=$(abspath $(DEPS_DIR))/$(1)/prefix \
                  -DKSDOCTOR_REFERENCE_CLI=$(abspath $(BUILD))/ksdoctor
 
-portable-deps-%: deps
+# A static pattern rule: make skips implicit-rule search for .PHONY targets, so a plain
+# `portable-deps-%` rule would silently do nothing on a fresh clone.
+portable-deps-mingw64 portable-deps-linux-static: portable-deps-%: deps
 	JOBS=$(DEPS_JOBS) scripts/build-openssl.sh $* $(DEPS_DIR)/$*/prefix
 	JOBS=$(DEPS_JOBS) scripts/build-zlib.sh $* $(DEPS_DIR)/$*/prefix
 	JOBS=$(DEPS_JOBS) scripts/build-curl.sh $* $(DEPS_DIR)/$*/prefix
