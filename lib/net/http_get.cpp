@@ -2,11 +2,11 @@
 // every option that would otherwise fall back to an environment variable is set explicitly.
 #include "net/http_get.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <memory>
+
+#include "net/curl_api.hpp"
 
 namespace ksdoctor::net {
 namespace {
@@ -39,8 +39,8 @@ bool starts_with_nocase(const std::string& s, const std::string& prefix) {
          });
 }
 
-NetError failure(CURLcode rc, const char* detail_buffer, const Body& body) {
-  std::string detail = *detail_buffer ? detail_buffer : curl_easy_strerror(rc);
+NetError failure(const CurlApi& api, CURLcode rc, const char* detail_buffer, const Body& body) {
+  std::string detail = *detail_buffer ? detail_buffer : api.easy_strerror(rc);
   switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
       return NetError(NetErrorKind::kTimeout, "timeout");
@@ -59,7 +59,7 @@ NetError failure(CURLcode rc, const char* detail_buffer, const Body& body) {
       return NetError(NetErrorKind::kProtocol,
                       "response body larger than " + std::to_string(body.max) + " bytes");
     case CURLE_WRITE_ERROR:
-      if (body.too_large) return failure(CURLE_FILESIZE_EXCEEDED, "", body);
+      if (body.too_large) return failure(api, CURLE_FILESIZE_EXCEEDED, "", body);
       [[fallthrough]];
     default:
       return NetError(NetErrorKind::kProtocol, detail);
@@ -76,41 +76,41 @@ HttpResponse get_once(const std::string& url, const HttpGetOptions& options, Dea
   auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
   if (left <= 0) throw NetError(NetErrorKind::kTimeout, "timeout");
 
-  static const CURLcode global = curl_global_init(CURL_GLOBAL_DEFAULT);
-  CurlHandle curl(global == CURLE_OK ? curl_easy_init() : nullptr, curl_easy_cleanup);
+  const CurlApi& api = curl_api();
+  CurlHandle curl(api.easy_init(), api.easy_cleanup);
   if (!curl) throw NetError(NetErrorKind::kProtocol, "libcurl failed to start");
-  CurlList headers(nullptr, curl_slist_free_all);
+  CurlList headers(nullptr, api.slist_free_all);
   if (!options.accept.empty()) {
-    headers.reset(curl_slist_append(nullptr, ("Accept: " + options.accept).c_str()));
+    headers.reset(api.slist_append(nullptr, ("Accept: " + options.accept).c_str()));
   }
   Body body;
   body.max = options.max_bytes;
   char detail[CURL_ERROR_SIZE] = "";
   const std::string& proxy = tls ? options.proxies.https_proxy : options.proxies.http_proxy;
   CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(left));
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "ksdoctor");
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+  api.easy_setopt(h, CURLOPT_URL, url.c_str());
+  api.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
+  api.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(left));
+  api.easy_setopt(h, CURLOPT_USERAGENT, "ksdoctor");
+  api.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  api.easy_setopt(h, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
   // "" means direct: without it, libcurl would read http_proxy and no_proxy itself.
-  curl_easy_setopt(h, CURLOPT_PROXY, proxy.c_str());
-  curl_easy_setopt(h, CURLOPT_NOPROXY, options.proxies.no_proxy.c_str());
-  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-  CURLcode rc = curl_easy_perform(h);
-  if (rc != CURLE_OK) throw failure(rc, detail, body);
+  api.easy_setopt(h, CURLOPT_PROXY, proxy.c_str());
+  api.easy_setopt(h, CURLOPT_NOPROXY, options.proxies.no_proxy.c_str());
+  api.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
+  api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  api.easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  CURLcode rc = api.easy_perform(h);
+  if (rc != CURLE_OK) throw failure(api, rc, detail, body);
 
   HttpResponse response;
   char* content_type = nullptr;
   char* redirect = nullptr;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
-  curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &content_type);
-  curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &redirect);
+  api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  api.easy_getinfo(h, CURLINFO_CONTENT_TYPE, &content_type);
+  api.easy_getinfo(h, CURLINFO_REDIRECT_URL, &redirect);
   if (content_type) response.content_type = content_type;
   location = redirect ? redirect : "";
   response.body = std::move(body.data);
