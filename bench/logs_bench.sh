@@ -50,10 +50,13 @@ BYTES=$(stat -c %s "$LOG")
 LINES=$(wc -l <"$LOG")
 
 # One timed run: wall seconds and peak RSS (KB) of the command, output discarded.
+# (ksdoctor exits 1 when it finds errors: time then writes a line before its figures.)
 measure() {
-  local out
-  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1) || true
-  echo "$out"
+  local f
+  f=$(mktemp)
+  /usr/bin/time -o "$f" -f '%e %M' "$@" >/dev/null 2>/dev/null || true
+  tail -1 "$f"
+  rm -f "$f"
 }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 

@@ -19,13 +19,29 @@ int num(const char* p, int n) {
   return v;
 }
 
-// "Jan" → 1 ... "Dec" → 12; 0 otherwise.
+// "Jan" → 1 ... "Dec" → 12; 0 otherwise. (A switch: this runs for every line.)
 int month(const char* p) {
-  static const char kNames[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  for (int i = 0; i < 12; ++i) {
-    if (std::memcmp(p, kNames + 3 * i, 3) == 0) return i + 1;
+  auto is = [p](char b, char c) { return p[1] == b && p[2] == c; };
+  switch (p[0]) {
+    case 'J':
+      return is('a', 'n') ? 1 : is('u', 'n') ? 6 : is('u', 'l') ? 7 : 0;
+    case 'F':
+      return is('e', 'b') ? 2 : 0;
+    case 'M':
+      return is('a', 'r') ? 3 : is('a', 'y') ? 5 : 0;
+    case 'A':
+      return is('p', 'r') ? 4 : is('u', 'g') ? 8 : 0;
+    case 'S':
+      return is('e', 'p') ? 9 : 0;
+    case 'O':
+      return is('c', 't') ? 10 : 0;
+    case 'N':
+      return is('o', 'v') ? 11 : 0;
+    case 'D':
+      return is('e', 'c') ? 12 : 0;
+    default:
+      return 0;
   }
-  return 0;
 }
 
 bool valid_date(int y, int mo, int d) {
@@ -52,8 +68,9 @@ constexpr LevelName kLevels[] = {
 
 // The level whose name is exactly `s`.
 bool level_of(std::string_view s, Level& level) {
+  if (s.size() < 4) return false;
   for (const LevelName& l : kLevels) {
-    if (s.size() == l.size && std::memcmp(s.data(), l.name, l.size) == 0) {
+    if (s.size() == l.size && s[0] == l.name[0] && std::memcmp(s.data(), l.name, l.size) == 0) {
       level = l.level;
       return true;
     }
@@ -62,27 +79,32 @@ bool level_of(std::string_view s, Level& level) {
 }
 
 void assign(Fields& f, std::string_view key, std::string_view value) {
-  switch (key.size()) {
-    case 3:
-      if (key == "tid") f.tid = value;
-      if (key == "cid") f.cid = value;
-      if (key == "mta") f.mta = value;
+  auto is = [&key](const char* name, std::size_t n) {
+    return key.size() == n && std::memcmp(key.data(), name, n) == 0;
+  };
+  switch (key[0]) {
+    case 't':
+      if (is("tid", 3)) f.tid = value;
+      if (is("time", 4)) f.time = value;
       break;
-    case 4:
-      if (key == "peer") f.peer = value;
-      if (key == "time") f.time = value;
+    case 'c':
+      if (is("cid", 3)) f.cid = value;
+      if (is("cipher", 6)) f.cipher = value;
       break;
-    case 5:
-      if (key == "local") f.local = value;
+    case 'l':
+      if (is("local", 5)) f.local = value;
       break;
-    case 6:
-      if (key == "remote") f.remote = value;
-      if (key == "reason") f.reason = value;
-      if (key == "cipher") f.cipher = value;
+    case 'r':
+      if (is("remote", 6)) f.remote = value;
+      if (is("reason", 6)) f.reason = value;
       break;
-    case 8:
-      if (key == "protocol") f.protocol = value;
-      if (key == "messages") f.messages = value;
+    case 'm':
+      if (is("mta", 3)) f.mta = value;
+      if (is("messages", 8)) f.messages = value;
+      break;
+    case 'p':
+      if (is("peer", 4)) f.peer = value;
+      if (is("protocol", 8)) f.protocol = value;
       break;
     default:
       break;
@@ -175,9 +197,12 @@ std::string_view parse_fields(std::string_view message, Fields& fields) {
       value = group.substr(p + 1, close - p - 1);
       p = close + 1;
     } else {
-      std::size_t end = p;
-      while (end < group.size() && group[end] != ' ' && group[end] != ')') ++end;
+      // To the next space; the last value ends at the group's closing parenthesis.
+      const char* space =
+          static_cast<const char*>(std::memchr(group.data() + p, ' ', group.size() - p));
+      std::size_t end = space ? static_cast<std::size_t>(space - group.data()) : group.size();
       value = group.substr(p, end - p);
+      if (!space && !value.empty() && value.back() == ')') value.remove_suffix(1);
       p = end;
     }
     assign(fields, key, value);

@@ -323,7 +323,7 @@ void hourly_text(std::string& out, const logs::Diagnosis& d) {
     const logs::HourCount& h = d.hourly[i];
     std::string hour = short_time(h.hour);
     hour.erase(16, 3);  // no seconds
-    out += "  " + hour + "  " + rpad(std::to_string(h.connections), 7) + "  " +
+    out += "  " + pad(hour, 22) + rpad(std::to_string(h.connections), 7) + "  " +
            rpad(std::to_string(h.failures), 7) + "  ";
     std::size_t bar = peak == 0 ? 0 : static_cast<std::size_t>((h.failures * 30 + peak - 1) / peak);
     out += std::string(bar, '#');
