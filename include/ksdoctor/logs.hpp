@@ -6,7 +6,8 @@
 // views are valid until the next call); the diagnoser keeps per-connection state only while a
 // connection can still log (bounded by time and count), so memory does not grow with the log.
 // Both can be used on a live file: call next() again after it returned nullptr to pick up lines
-// written since, and Diagnoser::result() any time.
+// written since, and Diagnoser::result() any time. (A line still being written when the reader
+// reaches the end is read as it stands: a cut last line is normal input.)
 #pragma once
 
 #include <cstddef>
@@ -226,7 +227,7 @@ struct Diagnosis {
 };
 
 struct DiagnoserLimits {
-  std::size_t max_connections = 200000;    // live per-connection states before the oldest go
+  std::size_t max_connections = 100000;    // live per-connection states before the oldest go
   std::int64_t closed_window_ms = 120000;  // a closed connection's records may still trail it
   std::int64_t idle_window_ms = 1800000;   // an open connection silent this long is let go
   std::size_t max_remotes = 1000;          // per finding

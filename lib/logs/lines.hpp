@@ -1,6 +1,7 @@
 // Lines of a ByteSource, one at a time, from one reusable buffer: a line is a view that stays
-// valid until the next call. CR before LF is dropped; a last line without LF is a line; a line
-// longer than the buffer is cut (the rest up to its LF is skipped).
+// valid until the next call. The buffer is 256 KiB: large reads, and a folder of many rotated logs
+// (all open at once for the merge) still costs little memory. CR before LF is dropped; a last line
+// without LF is a line; a line longer than the buffer is cut (the rest up to its LF is skipped).
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,8 @@ namespace ksdoctor::logs {
 
 class LineReader {
  public:
-  explicit LineReader(std::unique_ptr<ByteSource> source, std::size_t buffer_size = 1 << 20);
+  explicit LineReader(std::unique_ptr<ByteSource> source,
+                      std::size_t buffer_size = std::size_t{256} << 10);
 
   // False at the end of what the source has now (a later call may find more).
   bool next(std::string_view& line);

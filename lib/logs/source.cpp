@@ -12,7 +12,7 @@
 namespace ksdoctor::logs {
 namespace {
 
-constexpr std::size_t kInputChunk = std::size_t{256} << 10;
+constexpr std::size_t kInputChunk = std::size_t{64} << 10;
 
 // The file's bytes; the first chunk was already read to look for the gzip magic.
 class PlainSource : public ByteSource {

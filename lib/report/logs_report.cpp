@@ -70,7 +70,7 @@ std::string connections(const LogFinding& f) {
 }
 
 std::string first_remote(const LogFinding& f) {
-  return f.remotes.empty() ? "HOST" : f.remotes.front();
+  return f.remotes.empty() ? "HOST" : clean(f.remotes.front());
 }
 
 const char* kUpstreamCiphers =
