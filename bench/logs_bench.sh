@@ -108,7 +108,11 @@ trap 'rm -f "$block"' EXIT
   echo
   echo "- machine: $(nproc) CPUs ($(lscpu 2>/dev/null | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- ksdoctor runs: ${ks_times[*]} s; grep runs: ${grep_times[*]} s"
-  echo "- the diagnosis matched the generator's counts per code and side"
+  if command -v jq >/dev/null; then
+    echo "- the diagnosis matched the generator's counts per code and side"
+  else
+    echo "- jq missing: the diagnosis was not compared with the generator's counts"
+  fi
   echo
   echo "<!-- END LOGS GENERATED -->"
 } >"$block"
