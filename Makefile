@@ -7,12 +7,12 @@ JOBS ?= $(shell nproc)
 DEMO ?= fixtures/demo/prevent.ks
 
 PACKAGES := build-essential cmake pkg-config libssl-dev libcurl4-openssl-dev libbotan-2-dev libcli11-dev doctest-dev \
-            nlohmann-json3-dev openjdk-17-jdk-headless openssl libbenchmark-dev clang-14 \
+            nlohmann-json3-dev zlib1g-dev openjdk-17-jdk-headless openssl libbenchmark-dev clang-14 \
             libclang-rt-14-dev time hyperfine jq graphviz \
             g++-mingw-w64-x86-64-posix wine64 zip file dpkg-dev
 
 
-.PHONY: deps build run test bench bench-verify fuzz clean format
+.PHONY: deps build run test bench bench-verify bench-logs fuzz clean format
 .PHONY: portable-deps-mingw64 portable-deps-linux-static static windows test-static test-windows \
         dist dist-linux dist-windows
 
@@ -46,6 +46,10 @@ bench: build
 # ksdoctor verify over 1 250 / 2 500 / 5 000 key entries and a 10 000-certificate --trust folder.
 bench-verify: build
 	BUILD=$(BUILD) bench/verify_bench.sh
+
+# ksdoctor logs over a generated 1 GB operational log: MB/s, ratio to grep -c, peak RSS.
+bench-logs: build
+	BUILD=$(BUILD) bench/logs_bench.sh
 
 fuzz: deps
 	CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKSDOCTOR_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null

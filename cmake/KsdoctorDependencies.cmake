@@ -1,6 +1,6 @@
 # Finds ksdoctor's dependencies for the native, static Linux and MinGW builds alike and defines
 # the targets the project links: OpenSSL::Crypto, OpenSSL::SSL, nlohmann_json::nlohmann_json,
-# CLI11::CLI11 (and, for tests, doctest::doctest), ZLIB::ZLIB when a zlib root is given.
+# CLI11::CLI11 (and, for tests, doctest::doctest), ZLIB::ZLIB.
 find_package(Threads REQUIRED)
 
 # OpenSSL: the system's, or the static build of Debian's source package under KSDOCTOR_OPENSSL_ROOT,
@@ -55,12 +55,20 @@ else()
   find_package(CURL REQUIRED)
 endif()
 
+# zlib (gzip-compressed rotated SMTP logs, `logs`): the system's (zlib1g-dev), or the static build
+# of Debian's source package under KSDOCTOR_ZLIB_ROOT (scripts/build-zlib.sh).
 if(KSDOCTOR_ZLIB_ROOT)
-  list(APPEND CMAKE_FIND_ROOT_PATH ${KSDOCTOR_ZLIB_ROOT})
-  set(ZLIB_ROOT ${KSDOCTOR_ZLIB_ROOT})
-  set(ZLIB_USE_STATIC_LIBS ON)
+  if(NOT EXISTS ${KSDOCTOR_ZLIB_ROOT}/lib/libz.a)
+    message(FATAL_ERROR "KSDOCTOR_ZLIB_ROOT=${KSDOCTOR_ZLIB_ROOT} has no lib/libz.a: "
+                        "run scripts/build-zlib.sh first")
+  endif()
+  add_library(ZLIB::ZLIB STATIC IMPORTED)
+  set_target_properties(ZLIB::ZLIB PROPERTIES
+                        IMPORTED_LOCATION ${KSDOCTOR_ZLIB_ROOT}/lib/libz.a
+                        INTERFACE_INCLUDE_DIRECTORIES ${KSDOCTOR_ZLIB_ROOT}/include)
+  message(STATUS "zlib: static, from ${KSDOCTOR_ZLIB_ROOT}")
+else()
   find_package(ZLIB REQUIRED)
-  message(STATUS "zlib: ${ZLIB_LIBRARIES}")
 endif()
 
 # Header-only libraries: a cross build still uses the host's copies, through a private include

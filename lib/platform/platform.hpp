@@ -92,6 +92,30 @@ class FileBytes {
 // Same errors as read_file.
 FileBytes read_file_fast(const std::string& path, std::size_t max_bytes);
 
+// A file read front to back in pieces: for logs of any size, never loaded whole. Opened so that
+// the program writing it may go on appending, rotating or deleting it (Windows: shared read, write
+// and delete); reads past the current end return 0 and may return more later.
+class InputFile {
+ public:
+  // IoError("NOT_FOUND") when nothing is there, IoError("READ_FAILED") with the OS's reason
+  // otherwise (a folder, no permission).
+  explicit InputFile(const std::string& path);
+  InputFile(InputFile&& other) noexcept;
+  InputFile& operator=(InputFile&& other) noexcept;
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+  ~InputFile();
+
+  // Up to `size` bytes into `buffer`; 0 at the end. IoError("READ_FAILED").
+  std::size_t read(std::uint8_t* buffer, std::size_t size);
+  const std::string& path() const { return path_; }
+
+ private:
+  void close();
+  std::string path_;
+  std::intptr_t handle_ = -1;  // POSIX: the descriptor; Windows: the HANDLE
+};
+
 // Up to `count` first bytes of a regular file, opened without following a final symbolic link and
 // without blocking on a FIFO or device put there since it was listed; nullopt when it cannot be
 // read. For recognising keystores by content while walking a tree.

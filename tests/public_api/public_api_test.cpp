@@ -1,5 +1,6 @@
-// Everything the CLI does for inspect, verify, repair and convert, done by a C++ program that sees
-// only include/ksdoctor (this target has no lib/ on its include path): the library alone is enough.
+// Everything the CLI does for inspect, verify, repair, convert and logs, done by a C++ program that
+// sees only include/ksdoctor (this target has no lib/ on its include path): the library alone is
+// enough.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -17,6 +18,8 @@
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/inspect.hpp"
+#include "ksdoctor/logs.hpp"
+#include "ksdoctor/logs_report.hpp"
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/repair.hpp"
 #include "ksdoctor/repair_report.hpp"
@@ -262,4 +265,22 @@ TEST_CASE("write_keystore writes each format and check_read_back catches what ch
   Keystore other_format = store;
   other_format.format = StoreFormat::kJceks;
   CHECK_THROWS_AS(check_read_back(other_format, jks, now_ms), Error);
+}
+
+TEST_CASE("logs: a C++ program reads a log one record at a time and diagnoses it") {
+  logs::RecordReader reader(fixture("logs/article/op-sslengine.log"), 0);
+  logs::Diagnoser diagnoser;
+  int records = 0;
+  while (const logs::Record* r = reader.next()) {
+    diagnoser.add(*r);
+    ++records;
+  }
+  CHECK(records == 7);
+  logs::Diagnosis d = diagnoser.result();
+  d.files.push_back(reader.summary());
+  REQUIRE(d.findings.size() == 1);
+  CHECK(std::string(logs::code_name(d.findings[0].code)) == "SSLENGINE_PROBLEM");
+  CHECK(d.has_errors());
+  CHECK(report::logs_json(d)["findings"][0]["remotes"][0] == "205.x.y.z");
+  CHECK(report::logs_text(d).find("SSLENGINE_PROBLEM") != std::string::npos);
 }
