@@ -13,5 +13,6 @@ Runner register_verify(CLI::App& app);
 Runner register_locate(CLI::App& app);
 Runner register_repair(CLI::App& app);
 Runner register_convert(CLI::App& app);
+Runner register_probe(CLI::App& app);
 
 }  // namespace ksdoctor::cli

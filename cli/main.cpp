@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   runners["locate"] = cli::register_locate(app);
   runners["repair"] = cli::register_repair(app);
   runners["convert"] = cli::register_convert(app);
+  runners["probe"] = cli::register_probe(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
