@@ -28,6 +28,26 @@ std::string java_protocol_list() {
   return out + "]";
 }
 
+// What Java's SSLHandshakeException says when the handshake offering Java's defaults failed with
+// OpenSSL's `failure`: a fatal alert from the server is "Received fatal alert: <name>" in both
+// (OpenSSL words it "tlsv1 alert protocol version"); a server that answers with a protocol Java
+// did not offer gets Java's own refusal.
+std::string java_failure_message(const std::string& failure, const std::string& server_protocol) {
+  std::size_t at = failure.find(" alert ");
+  if (at != std::string::npos) {
+    std::string name = failure.substr(at + 7);
+    name = name.substr(0, name.find_first_of(":(\n"));
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    for (char& c : name) c = c == ' ' ? '_' : c;
+    if (!name.empty()) return "Received fatal alert: " + name;
+  }
+  if (!server_protocol.empty() && !java_enables_protocol(server_protocol)) {
+    return "The server selected protocol version " + server_protocol +
+           " is not accepted by client preferences " + java_protocol_list();
+  }
+  return "Received fatal alert: handshake_failure";
+}
+
 Finding finding(const char* code, Severity severity, std::string message, std::string remedy) {
   Finding f;
   f.code = code;
@@ -219,8 +239,7 @@ ProbeJudgement judge_probe(const ProbeResult& r, const JudgeOptions& o) {
     j.verdict = JavaVerdictKind::kHandshakeFails;
     const std::string& p = r.tls ? r.tls->protocol : std::string();
     if (!p.empty() && !java_enables_protocol(p)) {
-      j.java_message = "The server selected protocol version " + p +
-                       " is not accepted by client preferences " + java_protocol_list();
+      j.java_message = java_failure_message(r.java.failure, p);
       Finding f = finding(
           "NO_PROTOCOL_IN_COMMON_WITH_JAVA", Severity::kError,
           "the server speaks at most " + p + ", and Java 17 enables only " + java_protocol_list() +
@@ -233,7 +252,7 @@ ProbeJudgement judge_probe(const ProbeResult& r, const JudgeOptions& o) {
       f.details.emplace_back("server_protocol", p);
       j.findings.push_back(std::move(f));
     } else {
-      j.java_message = "Received fatal alert: handshake_failure";
+      j.java_message = java_failure_message(r.java.failure, p);
       Finding f = finding("NO_CIPHER_IN_COMMON_WITH_JAVA", Severity::kError,
                           "the server accepts none of the cipher suites Java 17 offers" +
                               (p.empty() ? std::string() : " at " + p) +

@@ -12,6 +12,7 @@ failures=0
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 
 start_peer() {  # MODE ADDRESS → the port in $p
   local portfile=$WORK/$1-${2//:/_}.port

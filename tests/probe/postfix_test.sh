@@ -33,6 +33,7 @@ fi
 # shellcheck source=postfix_env.sh
 source "$HERE/postfix_env.sh"
 trap postfix_stop EXIT
+trap "exit 1" INT TERM  # so that a ctest timeout stops Postfix too
 postfix_setup "$WORK" "$BASE" || { echo "FAIL: Postfix did not start"; exit 1; }
 
 export PROBE_PASS=changeit

@@ -129,6 +129,13 @@ TEST_CASE("judge_probe: STARTTLS not offered, protocol and suite mismatches, enu
         "The server selected protocol version TLSv1.1 is not accepted by client preferences "
         "[TLSv1.3, TLSv1.2]");
 
+  // A server that refuses Java's versions with an alert: Java reports the alert.
+  r.java.failure =
+      "TLS handshake with x: error:0A00042E:SSL routines::tlsv1 alert protocol version";
+  j = judge_probe(r, {});
+  CHECK(j.java_message == "Received fatal alert: protocol_version");
+  r.java.failure.clear();
+
   r.tls->protocol = "TLSv1.2";
   r.tls->cipher = "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA";
   j = judge_probe(r, {});
