@@ -10,6 +10,9 @@ PACKAGES := build-essential cmake pkg-config libssl-dev libcurl4-openssl-dev lib
             nlohmann-json3-dev zlib1g-dev openjdk-17-jdk-headless openssl libbenchmark-dev clang-14 \
             libclang-rt-14-dev time hyperfine jq graphviz \
             g++-mingw-w64-x86-64-posix wine64 zip file dpkg-dev
+# probe's tests: a real MTA (a private instance; the package's own is never configured or started),
+# a second opinion on the enumeration, the scripted SMTP peers.
+PACKAGES += postfix sslscan python3
 
 
 .PHONY: deps build run test bench bench-verify bench-logs fuzz clean format
@@ -21,6 +24,7 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "Installing: $$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
+	  echo "postfix postfix/main_mailer_type select No configuration" | $$SUDO debconf-set-selections; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 

@@ -14,5 +14,6 @@ Runner register_locate(CLI::App& app);
 Runner register_repair(CLI::App& app);
 Runner register_convert(CLI::App& app);
 Runner register_logs(CLI::App& app);
+Runner register_probe(CLI::App& app);
 
 }  // namespace ksdoctor::cli

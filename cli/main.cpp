@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   runners["repair"] = cli::register_repair(app);
   runners["convert"] = cli::register_convert(app);
   runners["logs"] = cli::register_logs(app);
+  runners["probe"] = cli::register_probe(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -4,6 +4,8 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -138,6 +140,53 @@ Bytes der_of(X509* cert) {
   if (len <= 0) return {};
   Bytes out(buf, buf + len);
   OPENSSL_free(buf);
+  return out;
+}
+
+// The ClientHello's protocol range, suites and groups as TlsOptions asks.
+bool configure_offer(SSL_CTX* ctx, const TlsOptions& o) {
+  // The security level first: the cipher list's own "@SECLEVEL=" would be overridden otherwise.
+  if (o.security_level) SSL_CTX_set_security_level(ctx, *o.security_level);
+  if (o.min_version && SSL_CTX_set_min_proto_version(ctx, o.min_version) != 1) return false;
+  if (o.max_version && SSL_CTX_set_max_proto_version(ctx, o.max_version) != 1) return false;
+  if (!o.cipher_list.empty() && SSL_CTX_set_cipher_list(ctx, o.cipher_list.c_str()) != 1) {
+    return false;
+  }
+  if (!o.tls13_suites.empty() && SSL_CTX_set_ciphersuites(ctx, o.tls13_suites.c_str()) != 1) {
+    return false;
+  }
+  if (!o.groups.empty() && SSL_CTX_set1_groups_list(ctx, o.groups.c_str()) != 1) return false;
+  return true;
+}
+
+// The key exchange group in Java's names (which are the TLS registry's); TLS 1.2 finite-field DHE
+// without a named group is described by its size.
+std::string negotiated_group(SSL* ssl) {
+  int nid = static_cast<int>(SSL_get_negotiated_group(ssl));
+  if (nid != 0 && nid != NID_undef) {
+    switch (nid) {
+      case NID_X9_62_prime256v1:
+        return "secp256r1";
+      case NID_secp384r1:
+        return "secp384r1";
+      case NID_secp521r1:
+        return "secp521r1";
+      case NID_X25519:
+        return "x25519";
+      case NID_X448:
+        return "x448";
+      default:
+        break;
+    }
+    if (const char* name = SSL_group_to_name(ssl, nid)) return name;
+    if (const char* name = OBJ_nid2sn(nid)) return name;
+  }
+  EVP_PKEY* key = nullptr;
+  std::string out;
+  if (SSL_get_peer_tmp_key(ssl, &key) == 1 && key) {
+    if (EVP_PKEY_is_a(key, "DH")) out = "DH " + std::to_string(EVP_PKEY_get_bits(key));
+    EVP_PKEY_free(key);
+  }
   return out;
 }
 
@@ -300,6 +349,9 @@ TlsSession Connection::start_tls(const TlsOptions& options, Deadline deadline) {
   impl_->start(deadline);
   impl_->ctx.reset(SSL_CTX_new(TLS_client_method()));
   if (!impl_->ctx) throw NetError(NetErrorKind::kTls, "TLS setup: " + openssl_error());
+  if (!configure_offer(impl_->ctx.get(), options)) {
+    throw NetError(NetErrorKind::kTls, "TLS setup: " + openssl_error());
+  }
   if (options.verify) {
     SSL_CTX_set_default_verify_paths(impl_->ctx.get());
     SSL_CTX_set_verify(impl_->ctx.get(), SSL_VERIFY_PEER, nullptr);
@@ -315,6 +367,7 @@ TlsSession Connection::start_tls(const TlsOptions& options, Deadline deadline) {
                : SSL_set1_host(ssl, name.c_str()) == 1;
   }
   if (!named) throw NetError(NetErrorKind::kTls, "TLS setup: " + openssl_error());
+  if (options.request_ocsp) SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
   BIO_up_ref(impl_->bio);  // the SSL holds its own reference; Impl frees its one
   SSL_set_bio(ssl, impl_->bio, impl_->bio);
   int rc = SSL_connect(ssl);
@@ -323,6 +376,13 @@ TlsSession Connection::start_tls(const TlsOptions& options, Deadline deadline) {
   TlsSession session;
   session.protocol = SSL_get_version(ssl);
   session.cipher = SSL_get_cipher_name(ssl);
+  if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl)) {
+    if (const char* iana = SSL_CIPHER_standard_name(c)) session.cipher_iana = iana;
+  }
+  session.group = negotiated_group(ssl);
+  const unsigned char* ocsp = nullptr;
+  long ocsp_length = SSL_get_tlsext_status_ocsp_resp(ssl, &ocsp);
+  if (ocsp && ocsp_length > 0) session.ocsp_response.assign(ocsp, ocsp + ocsp_length);
   if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
     for (int i = 0; i < sk_X509_num(chain); ++i) {
       session.peer_chain.push_back(der_of(sk_X509_value(chain, i)));

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,12 +65,26 @@ struct ConnectOptions {
 struct TlsOptions {
   std::string server_name;  // SNI (skipped for an IP address) and, with verify, the name checked
   bool verify = false;      // against the system's default CA paths; off: any chain is accepted
+  // What the ClientHello offers; empty or 0 keeps OpenSSL's configured default. A probe that
+  // imitates another client (Java) or enumerates a server sets them, with security_level 0 so
+  // that legacy protocols and suites can be offered at all.
+  int min_version = 0;  // TLS1_VERSION, ... (OpenSSL's protocol version numbers)
+  int max_version = 0;
+  std::string cipher_list;   // TLS 1.2 and below, OpenSSL's cipher-list syntax, in offer order
+  std::string tls13_suites;  // TLS 1.3, IANA names joined by ':', in offer order
+  std::string groups;        // supported groups, OpenSSL names joined by ':', in offer order
+  std::optional<int> security_level;
+  bool request_ocsp = false;  // ask for a stapled OCSP response (status_request)
 };
 
 struct TlsSession {
   std::string protocol;           // "TLSv1.3", ...
   std::string cipher;             // OpenSSL's name of the negotiated suite
+  std::string cipher_iana;        // the suite's IANA name ("TLS_AES_128_GCM_SHA256")
+  std::string group;              // key exchange group ("x25519", "secp256r1", "ffdhe2048",
+                                  // "DH 2048" for TLS 1.2 DHE); "" for RSA key transport
   std::vector<Bytes> peer_chain;  // DER, exactly as the server sent it (leaf first)
+  Bytes ocsp_response;            // the stapled OCSP response, empty when none
 };
 
 class Connection {

@@ -73,6 +73,13 @@ class Listener {
   std::thread thread_;
 };
 
+TlsOptions tls_options(const char* server_name, bool verify) {
+  TlsOptions o;
+  o.server_name = server_name;
+  o.verify = verify;
+  return o;
+}
+
 std::string read_line_from(int fd) {
   std::string line;
   char c = 0;
@@ -229,7 +236,7 @@ TEST_CASE("net: STARTTLS on the same socket gives the chain as served") {
   CHECK(c.read_line(deadline_in(2s)) == "220 ready");
   c.write_line("STARTTLS", deadline_in(2s));
   CHECK(c.read_line(deadline_in(2s)) == "220 go");
-  TlsSession tls = c.start_tls({"localhost", false}, deadline_in(5s));
+  TlsSession tls = c.start_tls(tls_options("localhost", false), deadline_in(5s));
   CHECK(tls.protocol.rfind("TLSv1.", 0) == 0);
   CHECK_FALSE(tls.cipher.empty());
   REQUIRE(tls.peer_chain.size() == 2);
@@ -248,7 +255,7 @@ TEST_CASE("net: TLS verification against the system CAs rejects a private PKI") 
   c.write_line("STARTTLS", deadline_in(2s));
   c.read_line(deadline_in(2s));
   CHECK(kind_of_failure([&] {
-          c.start_tls({"localhost", true}, deadline_in(5s));
+          c.start_tls(tls_options("localhost", true), deadline_in(5s));
         }) == NetErrorKind::kTlsVerify);
 }
 
@@ -259,7 +266,7 @@ TEST_CASE("net: plaintext sent after the STARTTLS reply is refused, not taken in
   Connection c = Connection::open("127.0.0.1", server.port());
   CHECK(c.read_line(deadline_in(2s)) == "220 go");
   CHECK(kind_of_failure([&] {
-          c.start_tls({"localhost", false}, deadline_in(2s));
+          c.start_tls(tls_options("localhost", false), deadline_in(2s));
         }) == NetErrorKind::kProtocol);
 }
 
@@ -270,7 +277,7 @@ TEST_CASE("net: a TLS handshake with a silent server meets its deadline") {
   Connection c = Connection::open("127.0.0.1", server.port());
   auto start = Clock::now();
   CHECK(kind_of_failure([&] {
-          c.start_tls({"", false}, deadline_in(300ms));
+          c.start_tls(tls_options("", false), deadline_in(300ms));
         }) == NetErrorKind::kTimeout);
   CHECK(Clock::now() - start < 1500ms);
 }
