@@ -4,12 +4,12 @@
 #ifdef _WIN32
 
 #include <windows.h>
-// after windows.h
-#include <aclapi.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
+#include <vector>
 
 #include "platform/platform.hpp"
 #include "platform/windows_text.hpp"
@@ -81,16 +81,22 @@ Bytes read_back(HANDLE h, const std::string& path, std::size_t size) {
   return back;
 }
 
-// Gives the temporary file the DACL of the file it is about to replace, protected or inheriting as
-// that one is. Windows' ReplaceFileW keeps the replaced file's descriptor by itself, but not every
-// implementation of it does (Wine renames the new file over the old one): set explicitly, the
-// permissions survive whatever performs the replace.
+// Gives the temporary file the DACL of the file it is about to replace, entry for entry (inherited
+// ones included), protected or inheriting as that one is. Windows' ReplaceFileW keeps the replaced
+// file's descriptor by itself, but not every implementation of it does (Wine renames the new file
+// over the old one): set explicitly, the permissions survive whatever performs the replace. The
+// descriptor goes onto the open handle as it is (NtSetSecurityObject underneath), without the
+// re-inheritance SetSecurityInfo would compute.
 void copy_dacl(const std::string& from, HANDLE to, const std::string& to_path) {
-  PACL dacl = nullptr;
-  PSECURITY_DESCRIPTOR descriptor = nullptr;
-  DWORD rc = GetNamedSecurityInfoW(widen(from).c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
-                                   nullptr, nullptr, &dacl, nullptr, &descriptor);
-  if (rc != ERROR_SUCCESS) fail("read the permissions of", from, rc);
+  const std::wstring wide_from = widen(from);
+  DWORD size = 0;
+  GetFileSecurityW(wide_from.c_str(), DACL_SECURITY_INFORMATION, nullptr, 0, &size);
+  std::vector<std::uint8_t> buffer(size);
+  if (size == 0 ||
+      !GetFileSecurityW(wide_from.c_str(), DACL_SECURITY_INFORMATION, buffer.data(), size, &size)) {
+    fail("read the permissions of", from, GetLastError());
+  }
+  auto descriptor = static_cast<PSECURITY_DESCRIPTOR>(buffer.data());
   SECURITY_DESCRIPTOR_CONTROL control = 0;
   DWORD revision = 0;
   GetSecurityDescriptorControl(descriptor, &control, &revision);
@@ -98,9 +104,9 @@ void copy_dacl(const std::string& from, HANDLE to, const std::string& to_path) {
       DACL_SECURITY_INFORMATION |
       ((control & SE_DACL_PROTECTED) ? PROTECTED_DACL_SECURITY_INFORMATION
                                      : UNPROTECTED_DACL_SECURITY_INFORMATION);
-  rc = SetSecurityInfo(to, SE_FILE_OBJECT, what, nullptr, nullptr, dacl, nullptr);
-  LocalFree(descriptor);
-  if (rc != ERROR_SUCCESS) fail("give the permissions of " + from + " to", to_path, rc);
+  if (!SetKernelObjectSecurity(to, what, descriptor)) {
+    fail("give the permissions of " + from + " to", to_path, GetLastError());
+  }
 }
 
 }  // namespace

@@ -49,9 +49,6 @@ int set(const char* file, const char* sddl) {
     std::fprintf(stderr, "bad SDDL %s: error %lu\n", sddl, GetLastError());
     return 1;
   }
-  BOOL present = FALSE, defaulted = FALSE;
-  PACL dacl = nullptr;
-  GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted);
   SECURITY_DESCRIPTOR_CONTROL control = 0;
   DWORD revision = 0;
   GetSecurityDescriptorControl(sd, &control, &revision);
@@ -59,12 +56,17 @@ int set(const char* file, const char* sddl) {
       DACL_SECURITY_INFORMATION |
       ((control & SE_DACL_PROTECTED) ? PROTECTED_DACL_SECURITY_INFORMATION
                                      : UNPROTECTED_DACL_SECURITY_INFORMATION);
-  std::wstring path = wide(file);
-  DWORD rc =
-      SetNamedSecurityInfoW(path.data(), SE_FILE_OBJECT, what, nullptr, nullptr, dacl, nullptr);
+  // On the handle, as the descriptor says (SetNamedSecurityInfoW would recompute inheritance; Wine,
+  // which keeps no descriptors but maps them onto POSIX modes, only honours this path).
+  HANDLE h = CreateFileW(wide(file).c_str(), READ_CONTROL | WRITE_DAC,
+                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                         OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+  BOOL ok = h != INVALID_HANDLE_VALUE && SetKernelObjectSecurity(h, what, sd);
+  DWORD error = GetLastError();
+  if (h != INVALID_HANDLE_VALUE) CloseHandle(h);
   LocalFree(sd);
-  if (rc != ERROR_SUCCESS) {
-    std::fprintf(stderr, "SetNamedSecurityInfoW(%s): error %lu\n", file, rc);
+  if (!ok) {
+    std::fprintf(stderr, "setting the DACL of %s: error %lu\n", file, error);
     return 1;
   }
   return 0;
