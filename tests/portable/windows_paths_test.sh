@@ -10,8 +10,8 @@
 #  4. --storepass-file whose line ends in CR LF;
 #  5. keystore paths with non-ASCII names (Prüfung, 日本), relative and as C:\ paths: same JSON as
 #     the Linux build;
-#  6. --trust system (crypt32's ROOT and CA stores) gives the same findings as the Linux build's
-#     distribution bundle.
+#  6. --trust system reads crypt32's ROOT and CA stores: a leaf claiming a real root of the host's
+#     CA bundle (which Wine's ROOT store holds) as issuer is caught as a bad signature, as on Linux.
 set -uo pipefail
 
 usage="usage: windows_paths_test.sh WINE_RUN KSDOCTOR_EXE REFERENCE_KSDOCTOR SOURCE_DIR SDDL_HELPER PREFIX"
@@ -176,22 +176,52 @@ for dir in Prüfung 日本; do
   [ "$path" = "$absolute" ] && ok "inspect $absolute" || bad "inspect $absolute: path '$path'"
 done
 
-# 6. --trust system: Wine's crypt32 ROOT store holds the host's CA bundle, so the verdict on the
-# fixture PKI (a private root: untrusted) is the Linux build's.
-store=fixtures/jks/server-fullchain.jks
-at="--at 2030-01-01"
-expected=$(cd "$source_dir" && "$reference" verify --format json --storepass changeit --trust system $at "$store")
-expected_status=$?
-actual=$(cd "$source_dir" && ksdoctor verify --format json --storepass changeit --trust system $at "$store")
-actual_status=$?
-codes_of() { jq -c '[.. | objects | select(has("code") and has("severity")) | .code]'; }
-expected_codes=$(codes_of <<<"$expected")
-actual_codes=$(codes_of <<<"$actual")
-if [ -n "$expected" ] && [ "$expected_status" = "$actual_status" ] &&
-  [ "$expected_codes" = "$actual_codes" ] && [ "$expected_codes" != "[]" ]; then
-  ok "verify --trust system: exit $actual_status, findings $actual_codes as on Linux"
+# 6. --trust system. Wine's crypt32 ROOT store holds the host's CA bundle, the one the Linux build
+# reads. The fixtures' PKI is private, so the test makes an impostor: a leaf whose issuer name and
+# key id are those of a real root of that bundle, signed by another key. Only a build that found
+# the real root in the system store reports CHAIN_SIGNATURE_INVALID (without it:
+# MISSING_INTERMEDIATE).
+real_root=
+for pem in /etc/ssl/certs/ISRG_Root_X1.pem /etc/ssl/certs/*.pem; do
+  if [ -f "$pem" ] && openssl x509 -in "$pem" -noout -ext subjectKeyIdentifier 2>/dev/null | grep -q :; then
+    real_root=$pem
+    break
+  fi
+done
+if [ -z "$real_root" ]; then
+  bad "no CA certificate with a key identifier in /etc/ssl/certs (package ca-certificates)"
 else
-  bad "verify --trust system: exit $expected_status vs $actual_status, $expected_codes vs $actual_codes"
+  ski=$(openssl x509 -in "$real_root" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' ')
+  subject=$(openssl x509 -in "$real_root" -noout -subject -nameopt compat | sed 's/^subject=//')
+  (
+    cd "$work" || exit 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout impostor-ca.key -out impostor-ca.pem \
+      -days 3650 -subj "$subject" -addext "subjectKeyIdentifier=$ski" \
+      -addext "basicConstraints=critical,CA:true" &&
+      openssl req -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr -subj /CN=mail.example.org &&
+      printf 'authorityKeyIdentifier=keyid\nbasicConstraints=CA:false\nextendedKeyUsage=serverAuth\n' >leaf.ext &&
+      openssl x509 -req -in leaf.csr -CA impostor-ca.pem -CAkey impostor-ca.key -set_serial 7 \
+        -days 3650 -extfile leaf.ext -out leaf.pem &&
+      openssl pkcs12 -export -inkey leaf.key -in leaf.pem -name server -passout pass:changeit \
+        -out impostor.p12
+  ) >/dev/null 2>&1 || bad "could not make the impostor keystore with openssl"
+  codes_of() { jq -c '[.. | objects | select(has("code") and has("severity")) | .code]'; }
+  for trust in "--trust system" ""; do
+    expected=$(cd "$work" && "$reference" verify --format json --storepass changeit $trust impostor.p12)
+    expected_status=$?
+    actual=$(cd "$work" && ksdoctor verify --format json --storepass changeit $trust impostor.p12)
+    actual_status=$?
+    expected_codes=$(codes_of <<<"$expected")
+    actual_codes=$(codes_of <<<"$actual")
+    want='["MISSING_INTERMEDIATE"]'
+    [ -n "$trust" ] && want='["CHAIN_SIGNATURE_INVALID"]'
+    if [ "$expected_status" = "$actual_status" ] && [ "$actual_codes" = "$want" ] &&
+      [ "$expected_codes" = "$want" ]; then
+      ok "verify ${trust:-without --trust} of a leaf naming $(basename "$real_root") as issuer: $actual_codes, as on Linux"
+    else
+      bad "verify ${trust:-without --trust}: exit $expected_status vs $actual_status, Linux $expected_codes, Windows $actual_codes (want $want)"
+    fi
+  done
 fi
 
 echo "$failures failed"
