@@ -20,7 +20,7 @@ exe=$(realpath "${2:?$usage}")
 reference=$(realpath "${3:?$usage}")
 source_dir=$(realpath "${4:?$usage}")
 sddl=$(realpath "${5:?$usage}")
-export KSDOCTOR_WINEPREFIX=${6:?$usage}
+export KSDOCTOR_WINEPREFIX=$(realpath -m "${6:?$usage}")
 export LC_ALL=C.UTF-8
 [ -x "$reference" ] || { echo "FAIL: no reference build at $reference (make build)"; exit 1; }
 command -v jq >/dev/null || { echo "FAIL: jq missing (apt-get install jq)"; exit 1; }
@@ -172,7 +172,7 @@ for dir in Prüfung 日本; do
     fi
   done
   absolute="C:\\ksdoctor-test\\$dir\\prevent.ks"
-  path=$(ksdoctor inspect --format json --storepass changeit "$absolute" | jq -r .path)
+  path=$(ksdoctor inspect --format json --storepass changeit "$absolute" | jq -r .file)
   [ "$path" = "$absolute" ] && ok "inspect $absolute" || bad "inspect $absolute: path '$path'"
 done
 

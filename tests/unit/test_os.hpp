@@ -16,6 +16,9 @@
 #ifndef NOMINMAX
 #define NOMINMAX  // std::min and std::max, not the macros
 #endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN  // no wincrypt.h: its X509_NAME and friends clash with OpenSSL's
+#endif
 #include <winsock2.h>
 #include <ws2tcpip.h>
 // after winsock2.h
