@@ -175,7 +175,8 @@ TEST_CASE("trust source: a folder, sorted by name, junk skipped with one warning
 TEST_CASE("trust source: a folder path with a trailing slash names files once") {
   TempDir dir;
   dir.copy_fixture("pki/root-ca.crt.pem", "root.pem");
-  TrustSourceResult r = load_trust_source(dir.str() + "/", kChangeit);
+  // As a user types it on this system: "dir/" on Linux, "C:\\dir\\" on Windows.
+  TrustSourceResult r = load_trust_source(dir.str() + (testos::kWindows ? "\\" : "/"), kChangeit);
   REQUIRE(r.certificates.size() == 1);
   CHECK(r.certificates[0].origin == CertOrigin::source(dir.file("root.pem")));
 }
