@@ -9,8 +9,11 @@
 #include "common.hpp"
 #include "ksdoctor/error.hpp"
 
-int main(int argc, char** argv) {
+int main(int raw_argc, char** raw_argv) {
   using namespace ksdoctor;
+  platform::Arguments arguments(raw_argc, raw_argv);  // UTF-8 on Windows too
+  int argc = arguments.argc();
+  char** argv = arguments.argv();
   cli::console();  // before any output: Windows shows UTF-8 only once its console is set up
   CLI::App app{"ksdoctor — Java keystore doctor", "ksdoctor"};
   app.require_subcommand(1);

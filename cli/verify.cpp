@@ -1,8 +1,9 @@
 // `ksdoctor verify KEYSTORE [--peer CHAIN.pem] [--trust SRC]...`: every key entry's chain rebuilt
 // and checked, or Java's verdict on a peer's certificate chain.
-#include <future>
+#include <exception>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -117,18 +118,31 @@ Runner register_verify(CLI::App& app) {
     platform::tune_process_heap();
     o->dot = o->common.format == "dot";
     Password storepass = resolve_storepass(o->common, o->keystore);
-    // The --trust sources (thousands of files, often) load while the keystore is read.
-    auto load_pool = [&]() { return load_trust_sources(o->trust, storepass); };
-    std::future<TrustSources> trust_pool;
-    if (!o->trust.empty()) trust_pool = std::async(std::launch::async, load_pool);
+    // The --trust sources (thousands of files, often) load while the keystore is read. A plain
+    // thread joined here rather than std::async: in the MinGW build (winpthreads) the async
+    // state's join corrupted the heap under Wine (verify --trust crashed).
+    TrustSources loaded;
+    std::exception_ptr load_error;
+    std::thread loader;
+    if (!o->trust.empty()) {
+      loader = std::thread([&] {
+        try {
+          loaded = load_trust_sources(o->trust, storepass);
+        } catch (...) {
+          load_error = std::current_exception();
+        }
+      });
+    }
     Keystore store;
     try {
       store = read_keystore(FileBuffer::read(o->keystore), storepass, forced_type(o->common));
     } catch (...) {
-      if (trust_pool.valid()) trust_pool.wait();
+      if (loader.joinable()) loader.join();
       throw;
     }
-    auto [pool, notes] = trust_pool.valid() ? trust_pool.get() : load_pool();
+    if (loader.joinable()) loader.join();
+    if (load_error) std::rethrow_exception(load_error);
+    auto [pool, notes] = std::move(loaded);
     return o->peer.empty() ? verify_chains(*o, store, pool, std::move(notes))
                            : verify_peer_chain(*o, store, pool, std::move(notes));
   };

@@ -15,6 +15,26 @@ namespace ksdoctor::platform {
 // ------------------------------------------------------------------------- process and console
 // For the CLI only: the library never reads the environment or a terminal.
 
+// The command line as UTF-8 strings, for main(argc, argv) to parse. POSIX: `argv` itself (so that
+// overwriting a password in it also hides it from `ps`). Windows: main's argv is in the ANSI code
+// page, which has no "日本" and turns other names into lookalikes, so the UTF-16 command line
+// (GetCommandLineW, split as the C runtime splits it) is converted instead; the strings are owned
+// here.
+class Arguments {
+ public:
+  Arguments(int argc, char** argv);
+  Arguments(const Arguments&) = delete;
+  Arguments& operator=(const Arguments&) = delete;
+  ~Arguments();
+
+  int argc() const { return static_cast<int>(pointers_.size()) - 1; }
+  char** argv() { return pointers_.data(); }
+
+ private:
+  std::vector<std::string> owned_;
+  std::vector<char*> pointers_;  // argc() pointers, then nullptr
+};
+
 // An environment variable as UTF-8; nullopt when unset.
 std::optional<std::string> environment_variable(const std::string& name);
 

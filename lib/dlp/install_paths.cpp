@@ -4,8 +4,13 @@
 
 #include "core/strings.hpp"
 #include "dlp/fs.hpp"
+#include "platform/platform.hpp"
 
 namespace ksdoctor::paths {
+
+std::vector<std::string> split_native(std::string_view path) {
+  return split(path, platform::is_separator('\\'));
+}
 
 std::vector<std::string> split(std::string_view path, bool windows) {
   std::vector<std::string> out;
@@ -29,7 +34,8 @@ std::string join(const std::string& base, std::string_view rel) {
   if (rel.empty()) return base;
   if (base.empty()) return std::string(rel);
   std::string out = base;
-  if (out.back() != '/') out.push_back('/');
+  // "C:\\" + "x" is "C:\\x" and "C:" + "x" is "C:x" (drive-relative), not "C:/x".
+  if (!platform::is_separator(out.back()) && platform::path_root(out) != out) out.push_back('/');
   out.append(rel);
   return out;
 }

@@ -10,7 +10,10 @@ namespace ksdoctor::paths {
 
 // Splits on '/' (and on '\\' when `windows`), dropping empty components and ".".
 std::vector<std::string> split(std::string_view path, bool windows);
-// `base` + "/" + `rel` (no doubled separators; `rel` may be empty).
+// Splits a path of this machine on its separators (platform::is_separator).
+std::vector<std::string> split_native(std::string_view path);
+// `base` + "/" + `rel` (no doubled separators; `rel` may be empty). A `base` that is only a root
+// ("/", "C:\\", "C:") gets `rel` appended directly.
 std::string join(const std::string& base, std::string_view rel);
 
 // Resolves `components` under the existing folder `base`, one folder at a time, matching each

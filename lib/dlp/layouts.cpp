@@ -6,6 +6,7 @@
 #include "core/strings.hpp"
 #include "dlp/fs.hpp"
 #include "dlp/install_paths.hpp"
+#include "platform/platform.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -170,8 +171,11 @@ std::vector<Install> find_installs(const std::string& root,
 
 std::optional<Install> install_from_properties(const std::string& file,
                                                const std::vector<InstallLayout>& layouts) {
-  std::vector<std::string> comps = paths::split(file, false);
-  bool absolute = !file.empty() && file[0] == '/';
+  // The root ("/", "C:\\", "\\\\server\\share\\") is kept as written; the rest is matched by
+  // component.
+  const std::string file_root = platform::path_root(file);
+  std::vector<std::string> comps =
+      paths::split_native(std::string_view(file).substr(file_root.size()));
   for (const InstallLayout& layout : layouts) {
     std::vector<std::string> pattern = paths::split(layout.program_dir, false);
     std::size_t program_len = pattern.size();
@@ -189,7 +193,7 @@ std::optional<Install> install_from_properties(const std::string& file,
       }
     }
     if (!match) continue;
-    std::string root = absolute ? "/" : "";
+    std::string root = file_root;
     for (std::size_t i = 0; i < offset; ++i) root = paths::join(root, comps[i]);
     if (root.empty()) root = ".";
     std::string program = root;

@@ -6,6 +6,7 @@
 #include "core/strings.hpp"
 #include "dlp/install_paths.hpp"
 #include "ksdoctor/formats.hpp"
+#include "platform/platform.hpp"
 
 namespace ksdoctor {
 namespace {
@@ -31,8 +32,14 @@ void Scanner::exclude(const std::string& path) {
 
 bool Scanner::inside_root(const std::string& path) const {
   std::string real = fs::canonical(path);
-  if (root_real_ == "/") return true;
-  return real == root_real_ || real.rfind(root_real_ + "/", 0) == 0;
+  if (real == root_real_) return true;
+  if (real.size() <= root_real_.size() || real.compare(0, root_real_.size(), root_real_) != 0) {
+    return false;
+  }
+  // A root such as "/" or "C:\\" ends with its separator; below "/a/b" the next character must be
+  // one ("/a/bc" is outside). Windows' canonical paths use '\\', not '/'.
+  return platform::is_separator(root_real_.back()) ||
+         platform::is_separator(real[root_real_.size()]);
 }
 
 void Scanner::consider(const std::string& path, const std::string& name, const fs::FileInfo& file,

@@ -14,6 +14,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ksdoctor/bytes.hpp"
@@ -27,6 +28,15 @@ namespace ksdoctor::platform {
 
 // Whether `c` separates the components of a path: '/' everywhere, and '\\' on Windows.
 bool is_separator(char c);
+
+// The root that begins `path`, as written: POSIX "/" or ""; Windows "C:\\" (or "C:/"), "C:" (a
+// drive-relative path), "\\" (the current drive's root), "\\\\server\\share\\" (UNC, "\\\\?\\C:\\"
+// alike), "" for a relative path. Text only: nothing is looked up.
+std::string path_root(std::string_view path);
+
+// Whether `path` means the same file from any working folder: POSIX a leading '/'; Windows a drive
+// followed by a separator, or a UNC path ("\\x" and "C:x" depend on the current drive or folder).
+bool is_absolute_path(std::string_view path);
 
 enum class FileType { kMissing, kRegular, kDirectory, kSymlink, kOther };
 

@@ -96,6 +96,10 @@ void read_rest(int fd, const std::string& path, Bytes& data, std::size_t& size,
 
 bool is_separator(char c) { return c == '/'; }
 
+std::string path_root(std::string_view path) { return path.starts_with('/') ? "/" : ""; }
+
+bool is_absolute_path(std::string_view path) { return path.starts_with('/'); }
+
 FileStatus file_status(const std::string& path, Follow follow) {
   struct stat st {};
   int rc = follow == Follow::kYes ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st);

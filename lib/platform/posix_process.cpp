@@ -18,6 +18,12 @@
 
 namespace ksdoctor::platform {
 
+Arguments::Arguments(int argc, char** argv) : pointers_(argv, argv + argc) {
+  pointers_.push_back(nullptr);
+}
+
+Arguments::~Arguments() = default;
+
 std::optional<std::string> environment_variable(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   if (!value) return std::nullopt;

@@ -74,6 +74,30 @@ bool read_fully(HANDLE h, std::uint8_t* data, std::size_t size, std::size_t& got
 
 bool is_separator(char c) { return c == '/' || c == '\\'; }
 
+std::string path_root(std::string_view path) {
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  if (path.size() >= 2 && is_separator(path[0]) && is_separator(path[1])) {
+    // \\server\share\ : the root ends after the share's separator (or with the path).
+    std::size_t at = 2;
+    for (int part = 0; part < 2 && at < path.size(); ++part) {
+      while (at < path.size() && !is_separator(path[at])) ++at;
+      if (at < path.size()) ++at;
+    }
+    return std::string(path.substr(0, at));
+  }
+  if (path.size() >= 2 && letter(path[0]) && path[1] == ':') {
+    return std::string(path.substr(0, path.size() >= 3 && is_separator(path[2]) ? 3 : 2));
+  }
+  if (!path.empty() && is_separator(path[0])) return std::string(path.substr(0, 1));
+  return "";
+}
+
+bool is_absolute_path(std::string_view path) {
+  std::string root = path_root(path);
+  if (root.size() >= 2 && is_separator(root[0]) && is_separator(root[1])) return true;  // UNC
+  return root.size() == 3;                                                              // "C:\\"
+}
+
 FileStatus file_status(const std::string& path, Follow follow) {
   std::wstring wide = widen(path);
   FileStatus s;

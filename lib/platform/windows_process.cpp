@@ -58,6 +58,24 @@ void add_folder(std::vector<std::string>& to, std::optional<std::string> folder)
 
 }  // namespace
 
+Arguments::Arguments(int argc, char** argv) {
+  int count = 0;
+  LPWSTR* wide = CommandLineToArgvW(GetCommandLineW(), &count);
+  if (wide && count == argc) {
+    for (int i = 0; i < count; ++i) owned_.push_back(narrow(wide[i]));
+  } else {
+    owned_.assign(argv, argv + argc);  // never expected: the runtime split the same line
+  }
+  LocalFree(wide);
+  for (std::string& arg : owned_) pointers_.push_back(arg.data());
+  pointers_.push_back(nullptr);
+}
+
+// The copies may hold a password given on the command line.
+Arguments::~Arguments() {
+  for (std::string& arg : owned_) secure_wipe(arg.data(), arg.size());
+}
+
 std::optional<std::string> environment_variable(const std::string& name) {
   std::wstring wide = widen(name);
   DWORD n = GetEnvironmentVariableW(wide.c_str(), nullptr, 0);

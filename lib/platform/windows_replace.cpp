@@ -1,13 +1,15 @@
 // Atomic replace on Windows: a write-through temporary file beside the target, flushed, then
-// ReplaceFileW over an existing target (which keeps that file's security descriptor: DLP's
-// service account must still read a rewritten prevent.ks) or MoveFileExW onto a new name.
+// ReplaceFileW over an existing target or MoveFileExW onto a new name. A replaced file's
+// permissions (its DACL) are kept: DLP's service account must still read a rewritten prevent.ks.
 #ifdef _WIN32
 
 #include <windows.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
+#include <vector>
 
 #include "platform/platform.hpp"
 #include "platform/windows_text.hpp"
@@ -79,15 +81,43 @@ Bytes read_back(HANDLE h, const std::string& path, std::size_t size) {
   return back;
 }
 
+// Gives the temporary file the DACL of the file it is about to replace, entry for entry (inherited
+// ones included), protected or inheriting as that one is. Windows' ReplaceFileW keeps the replaced
+// file's descriptor by itself, but not every implementation of it does (Wine renames the new file
+// over the old one): set explicitly, the permissions survive whatever performs the replace. The
+// descriptor goes onto the open handle as it is (NtSetSecurityObject underneath), without the
+// re-inheritance SetSecurityInfo would compute.
+void copy_dacl(const std::string& from, HANDLE to, const std::string& to_path) {
+  const std::wstring wide_from = widen(from);
+  DWORD size = 0;
+  GetFileSecurityW(wide_from.c_str(), DACL_SECURITY_INFORMATION, nullptr, 0, &size);
+  std::vector<std::uint8_t> buffer(size);
+  if (size == 0 ||
+      !GetFileSecurityW(wide_from.c_str(), DACL_SECURITY_INFORMATION, buffer.data(), size, &size)) {
+    fail("read the permissions of", from, GetLastError());
+  }
+  auto descriptor = static_cast<PSECURITY_DESCRIPTOR>(buffer.data());
+  SECURITY_DESCRIPTOR_CONTROL control = 0;
+  DWORD revision = 0;
+  GetSecurityDescriptorControl(descriptor, &control, &revision);
+  SECURITY_INFORMATION what =
+      DACL_SECURITY_INFORMATION |
+      ((control & SE_DACL_PROTECTED) ? PROTECTED_DACL_SECURITY_INFORMATION
+                                     : UNPROTECTED_DACL_SECURITY_INFORMATION);
+  if (!SetKernelObjectSecurity(to, what, descriptor)) {
+    fail("give the permissions of " + from + " to", to_path, GetLastError());
+  }
+}
+
 }  // namespace
 
 void replace_file(const std::string& target, ByteView bytes, const ReplaceOptions& options) {
   Temporary temp;
   for (int attempt = 0; attempt < 100 && !temp.file.valid(); ++attempt) {
     temp.path = temp_name(target);
-    temp.file.reset(CreateFileW(widen(temp.path).c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr,
-                                CREATE_NEW, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_WRITE_THROUGH,
-                                nullptr));
+    temp.file.reset(CreateFileW(
+        widen(temp.path).c_str(), GENERIC_READ | GENERIC_WRITE | READ_CONTROL | WRITE_DAC, 0,
+        nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_WRITE_THROUGH, nullptr));
     if (!temp.file.valid() && GetLastError() != ERROR_FILE_EXISTS) {
       DWORD error = GetLastError();
       temp.moved = true;  // nothing was created
@@ -99,10 +129,12 @@ void replace_file(const std::string& target, ByteView bytes, const ReplaceOption
   write_all(temp.file.get(), bytes, temp.path);
   if (!FlushFileBuffers(temp.file.get())) fail("flush", temp.path, GetLastError());
   if (options.verify) options.verify(read_back(temp.file.get(), temp.path, bytes.size()));
+  const bool replacing = file_status(target).is_regular();
+  if (replacing) copy_dacl(target, temp.file.get(), temp.path);
   temp.file.reset();
   std::wstring wide_target = widen(target), wide_temp = widen(temp.path);
-  if (file_status(target).is_regular()) {
-    // The target keeps its identity: security descriptor (owner, DACL), attributes, creation time.
+  if (replacing) {
+    // The target keeps its identity: owner, attributes, creation time (and the DACL, above).
     if (!ReplaceFileW(wide_target.c_str(), wide_temp.c_str(), nullptr,
                       REPLACEFILE_IGNORE_MERGE_ERRORS, nullptr, nullptr)) {
       fail("replace", target, GetLastError());

@@ -55,7 +55,10 @@ class FolderReader {
 void load_folder(Loader& loader, const std::string& folder, OriginOf origin) {
   FolderReader reader(folder);
   std::vector<std::string> names = reader.list();
-  const std::string prefix = folder.ends_with('/') ? folder : folder + '/';
+  // The platform's own separator: "C:\\certs\\a.pem" on Windows, never "C:\\certs/a.pem".
+  const char separator = platform::is_separator('\\') ? '\\' : '/';
+  const std::string prefix =
+      !folder.empty() && platform::is_separator(folder.back()) ? folder : folder + separator;
   std::vector<FileWork> files(names.size());
   for (std::size_t i = 0; i < names.size(); ++i) {
     files[i].path = prefix + names[i];

@@ -1,6 +1,8 @@
 #include "java_x500.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -110,8 +112,25 @@ namespace {
 
 // Path building compares the same few issuer names against thousands of certificates; each
 // thread remembers the canonical forms it computed (bounded, so a hostile pool cannot grow it).
+//
+// The maps are owned by the process, not by thread_local objects: a thread_local with a
+// destructor, run when its thread ends, corrupted the heap in the MinGW build (winpthreads and
+// emulated TLS: verify --trust loads its sources on a thread that then exits). Each thread keeps
+// a plain pointer to its own map; the maps go with the process.
+using Memo = std::unordered_map<std::string, std::u16string>;
+Memo& thread_memo() {
+  static std::mutex mutex;
+  static std::vector<std::unique_ptr<Memo>> memos;
+  thread_local Memo* mine = nullptr;
+  if (!mine) {
+    std::lock_guard<std::mutex> lock(mutex);
+    mine = memos.emplace_back(std::make_unique<Memo>()).get();
+  }
+  return *mine;
+}
+
 const std::u16string& canonical_memo(ByteView name_der) {
-  thread_local std::unordered_map<std::string, std::u16string> memo;
+  Memo& memo = thread_memo();
   std::string key(reinterpret_cast<const char*>(name_der.data()), name_der.size());
   auto it = memo.find(key);
   if (it != memo.end()) return it->second;

@@ -1,16 +1,19 @@
 // Runs the ksdoctor CLI the way the CLI tests need it: a clean password environment (only what
-// `env` sets), stdin from /dev/null (no TTY), stdout and stderr captured separately.
+// `env` sets), stdin from /dev/null (no TTY), stdout and stderr captured separately. The command
+// line is a POSIX shell's (env, quoting, redirections): tests that use it do not run on Windows
+// (tests/unit/windows_exclusions.txt).
 #pragma once
 
 #include <doctest/doctest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "test_os.hpp"
 
 namespace clitest {
 
@@ -30,17 +33,18 @@ inline std::string slurp(const std::string& path) {
 // `args` go after the binary as they are (quote paths yourself); `env` is "NAME=value ...".
 inline Run run(const std::string& args, const std::string& env = "") {
   static int counter = 0;
-  std::string err_path = "/tmp/ksdoctor-cli-test-" + std::to_string(::getpid()) + "-" +
-                         std::to_string(counter++) + ".err";
+  std::string err_path = (std::filesystem::temp_directory_path() /
+                          ("ksdoctor-cli-test-" + std::to_string(testos::pid()) + "-" +
+                           std::to_string(counter++) + ".err"))
+                             .string();
   std::string cmd = "env -u KSDOCTOR_STOREPASS " + env + " " + KSDOCTOR_CLI + " " + args +
                     " </dev/null 2>" + err_path;
-  FILE* p = ::popen(cmd.c_str(), "r");
+  FILE* p = testos::open_pipe(cmd);
   REQUIRE(p != nullptr);
   std::string out;
   char buf[4096];
   for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  int status = ::pclose(p);
-  Run r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, slurp(err_path)};
+  Run r{testos::close_pipe(p), out, slurp(err_path)};
   std::remove(err_path.c_str());
   return r;
 }

@@ -1,14 +1,9 @@
 // repair --from aia: fetch_ca_issuers against an in-process HTTP server on 127.0.0.1 (DER, PEM,
 // PKCS#7, chunked, redirects, 404, a server that never answers, a body that is no certificate),
 // and plan_repair_with_aia completing a chain whose issuers only the AIA URLs hold.
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -23,6 +18,7 @@
 
 #include "ksdoctor/aia.hpp"
 #include "ksdoctor/repair.hpp"
+#include "test_os.hpp"
 #include "test_pki.hpp"
 
 using namespace ksdoctor;
@@ -35,16 +31,9 @@ class HttpServer {
  public:
   static constexpr const char* kHang = "hang";
 
-  HttpServer() {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    REQUIRE(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) == 0);
-    REQUIRE(::listen(listen_fd_, 16) == 0);
-    REQUIRE(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    port_ = ntohs(addr.sin_port);
+  HttpServer() : listener_(false, true, 16) {
+    REQUIRE(listener_.ok());
+    port_ = listener_.port();
     thread_ = std::thread([this] { loop(); });
   }
   HttpServer(const HttpServer&) = delete;
@@ -52,8 +41,7 @@ class HttpServer {
   ~HttpServer() {
     stop_ = true;
     thread_.join();
-    for (int fd : hung_) ::close(fd);
-    ::close(listen_fd_);
+    for (testos::socket_t fd : hung_) testos::close_socket(fd);
   }
 
   void serve(const std::string& path, std::string response) {
@@ -68,16 +56,14 @@ class HttpServer {
  private:
   void loop() {
     while (!stop_) {
-      pollfd p{listen_fd_, POLLIN, 0};
-      if (::poll(&p, 1, 20) <= 0) continue;
-      int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) continue;
+      if (!testos::wait_readable(listener_.fd(), 20)) continue;
+      testos::socket_t fd = listener_.accept();
+      if (!testos::valid(fd)) continue;
       std::string request;
       char buf[4096];
       while (request.find("\r\n\r\n") == std::string::npos) {
-        pollfd q{fd, POLLIN, 0};
-        if (::poll(&q, 1, 1000) <= 0) break;
-        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (!testos::wait_readable(fd, 1000)) break;
+        long n = testos::receive(fd, buf, sizeof buf);
         if (n <= 0) break;
         request.append(buf, static_cast<std::size_t>(n));
       }
@@ -93,8 +79,8 @@ class HttpServer {
         hung_.push_back(fd);
         continue;
       }
-      ::send(fd, response.data(), response.size(), MSG_NOSIGNAL);
-      ::close(fd);
+      testos::send_text(fd, response);
+      testos::close_socket(fd);
     }
   }
 
@@ -122,12 +108,12 @@ class HttpServer {
   }
 
  private:
-  int listen_fd_ = -1;
+  testos::Listener listener_;
   int port_ = 0;
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
   std::map<std::string, std::string> responses_;
-  std::vector<int> hung_;
+  std::vector<testos::socket_t> hung_;
   std::thread thread_;
 };
 
@@ -270,16 +256,11 @@ TEST_CASE("aia fetch: 404, a silent server and a non-certificate body are findin
 }
 
 TEST_CASE("aia fetch: nothing listening is a finding, quickly") {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) == 0);
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  std::string url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/ca.crt";
+  testos::Listener bound(false, false);
+  REQUIRE(bound.ok());
+  std::string url = "http://127.0.0.1:" + std::to_string(bound.port()) + "/ca.crt";
   AiaFetchResult r = fetch_ca_issuers(url, 2000);  // bound, not listening: refused
-  ::close(fd);
+  bound.close();
   REQUIRE(r.problems.size() == 1);
   CHECK(detail(r.problems[0], "reason").find("cannot connect") != std::string::npos);
 }
@@ -394,11 +375,11 @@ TEST_CASE("aia fetch: proxy environment variables are read by the CLI, never the
   HttpServer proxy;  // a 404 for every request it would get
   server.serve("/issuing.crt", HttpServer::ok(der(pki().inter.cert), "application/pkix-cert"));
   std::string proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port());
-  ::setenv("http_proxy", proxy_url.c_str(), 1);
-  ::setenv("HTTP_PROXY", proxy_url.c_str(), 1);
+  testos::set_env("http_proxy", proxy_url.c_str());
+  testos::set_env("HTTP_PROXY", proxy_url.c_str());
   AiaFetchResult r = fetch_ca_issuers(server.url("/issuing.crt"), 2000);
-  ::unsetenv("http_proxy");
-  ::unsetenv("HTTP_PROXY");
+  testos::unset_env("http_proxy");
+  testos::unset_env("HTTP_PROXY");
   CHECK(r.problems.empty());
   CHECK(r.certs.size() == 1);
 }

@@ -1,6 +1,5 @@
 // The CLI contract: exit codes, password sources, one-line errors, JSON shape.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <fstream>
@@ -27,7 +26,7 @@ TEST_CASE("inspect: password from env var, file, KSDOCTOR_STOREPASS and argv agr
   REQUIRE(env.status == 0);
   auto j = nlohmann::json::parse(env.out);
   CHECK(j["integrity"] == "verified");
-  std::string pwfile = "/tmp/ksdoctor-pw-" + std::to_string(::getpid());
+  std::string pwfile = "/tmp/ksdoctor-pw-" + std::to_string(testos::pid());
   std::ofstream(pwfile) << "changeit\n";
   Run file = run("inspect " + ks + " --format json --storepass-file " + pwfile + kAt);
   std::remove(pwfile.c_str());
@@ -145,9 +144,9 @@ TEST_CASE("verify KEYSTORE: the demo's leaf-only entry names its missing interme
 
 TEST_CASE("verify KEYSTORE: a full chain to a trusted root exits 0") {
   std::string ks = fixture_path("jks/server-fullchain.jks");
-  Run ok = run("verify " + ks + " --cross-check --trust " + fixture_path("pki/root-ca.crt.pem") +
-                   kAt,
-               "KSDOCTOR_STOREPASS=changeit");
+  Run ok =
+      run("verify " + ks + " --cross-check --trust " + fixture_path("pki/root-ca.crt.pem") + kAt,
+          "KSDOCTOR_STOREPASS=changeit");
   CHECK(ok.status == 0);
   CHECK(ok.out.find("✔ complete chain, ordered, root trusted") != std::string::npos);
 }

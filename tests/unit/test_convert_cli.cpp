@@ -1,13 +1,13 @@
 // `convert` on the command line: --at dates the entries the source leaves undated, the output
 // names what was written, and --out naming the input is refused before anything is read.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli_run.hpp"
 #include "fixture_util.hpp"
+#include "test_os.hpp"
 
 namespace {
 
@@ -17,7 +17,7 @@ using clitest::run;
 
 struct TempDir {
   fs::path path =
-      fs::temp_directory_path() / ("ksdoctor-convert-cli-" + std::to_string(::getpid()));
+      fs::temp_directory_path() / ("ksdoctor-convert-cli-" + std::to_string(testos::pid()));
   TempDir() {
     fs::remove_all(path);
     fs::create_directories(path);

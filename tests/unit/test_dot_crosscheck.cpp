@@ -1,7 +1,6 @@
 // DOT output (report/dot) and the Botan cross-check (trust/crosscheck), on the fixture PKI
 // (fixtures/pki: root-ca → intermediate-ca → server, valid 2020-01-01 … 2050-01-01).
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +18,7 @@
 #include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/timeutil.hpp"
+#include "test_os.hpp"
 
 using namespace ksdoctor;
 
@@ -110,9 +110,9 @@ bool balanced(const std::string& dot) {
 
 // Runs `dot -Tsvg` when Graphviz is installed: true when it accepts the graph (or is absent).
 bool graphviz_accepts(const std::string& dot, const std::string& name) {
-  if (std::system("command -v dot >/dev/null 2>&1") != 0) return true;
+  if (testos::kWindows || std::system("command -v dot >/dev/null 2>&1") != 0) return true;
   const std::string base = (std::filesystem::temp_directory_path() /
-                            ("ksdoctor_test_" + name + "_" + std::to_string(getpid())))
+                            ("ksdoctor_test_" + name + "_" + std::to_string(testos::pid())))
                                .string();
   {
     std::ofstream f(base + ".dot", std::ios::binary);

@@ -1,12 +1,8 @@
 // net/connection against peers on 127.0.0.1 and ::1 only: refused, a silent listener and its
 // deadline, IPv6, a line exchange, STARTTLS-style TLS on the same socket (peer chain as served,
 // verification, read-ahead refused), a peer that closes.
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
 #include <openssl/ssl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <functional>
@@ -15,6 +11,7 @@
 #include <thread>
 
 #include "net/connection.hpp"
+#include "test_os.hpp"
 #include "test_pki.hpp"
 
 using namespace ksdoctor;
@@ -27,49 +24,26 @@ namespace {
 // connection in a thread.
 class Listener {
  public:
-  explicit Listener(bool ipv6 = false, bool listening = true) {
-    fd_ = ::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_storage addr{};
-    socklen_t len = 0;
-    if (ipv6) {
-      auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
-      a->sin6_family = AF_INET6;
-      a->sin6_addr = in6addr_loopback;
-      len = sizeof *a;
-    } else {
-      auto* a = reinterpret_cast<sockaddr_in*>(&addr);
-      a->sin_family = AF_INET;
-      a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      len = sizeof *a;
-    }
-    ok_ = fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
-          (!listening || ::listen(fd_, 8) == 0) &&
-          ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-    port_ = ntohs(ipv6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port
-                       : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-  }
+  explicit Listener(bool ipv6 = false, bool listening = true) : socket_(ipv6, listening) {}
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
   ~Listener() {
     if (thread_.joinable()) thread_.join();
-    if (fd_ >= 0) ::close(fd_);
   }
-  bool ok() const { return ok_; }
-  std::uint16_t port() const { return port_; }
+  bool ok() const { return socket_.ok(); }
+  std::uint16_t port() const { return socket_.port(); }
 
-  void serve(std::function<void(int)> session) {
+  void serve(std::function<void(testos::socket_t)> session) {
     thread_ = std::thread([this, session = std::move(session)] {
-      int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client < 0) return;
+      testos::socket_t client = socket_.accept();
+      if (!testos::valid(client)) return;
       session(client);
-      ::close(client);
+      testos::close_socket(client);
     });
   }
 
  private:
-  int fd_ = -1;
-  bool ok_ = false;
-  std::uint16_t port_ = 0;
+  testos::Listener socket_;
   std::thread thread_;
 };
 
@@ -80,27 +54,25 @@ TlsOptions tls_options(const char* server_name, bool verify) {
   return o;
 }
 
-std::string read_line_from(int fd) {
+std::string read_line_from(testos::socket_t fd) {
   std::string line;
   char c = 0;
-  while (::recv(fd, &c, 1, 0) == 1 && c != '\n') line += c;
+  while (testos::receive(fd, &c, 1) == 1 && c != '\n') line += c;
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
 
 // Reads until the client closes: a peer that listens and never speaks.
-void drain(int fd) {
+void drain(testos::socket_t fd) {
   char buf[512];
-  while (::recv(fd, buf, sizeof buf, 0) > 0) {
+  while (testos::receive(fd, buf, sizeof buf) > 0) {
   }
 }
 
-void send_text(int fd, const std::string& text) {
-  ::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
-}
+void send_text(testos::socket_t fd, const std::string& text) { testos::send_text(fd, text); }
 
 // Banner, one echoed line: the shape of an SMTP greeting and EHLO.
-void echo_session(int fd) {
+void echo_session(testos::socket_t fd) {
   send_text(fd, "220 ready\r\n");
   send_text(fd, "250 got " + read_line_from(fd) + "\r\n");
 }
@@ -133,7 +105,7 @@ X509* x509_of(const CertPtr& cert) {
 
 // "220 ready", then STARTTLS's "220 go" and a TLS server serving leaf + intermediate that
 // answers one line inside TLS.
-void starttls_session(int fd) {
+void starttls_session(testos::socket_t fd) {
   send_text(fd, "220 ready\r\n");
   read_line_from(fd);
   send_text(fd, "220 go\r\n");
@@ -145,7 +117,7 @@ void starttls_session(int fd) {
   SSL_CTX_add0_chain_cert(ctx.get(), x509_of(pki().inter.cert));  // add0: the context owns it
   SSL_CTX_use_PrivateKey(ctx.get(), pki().leaf.key.get());
   std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
-  SSL_set_fd(ssl.get(), fd);
+  SSL_set_fd(ssl.get(), static_cast<int>(fd));  // OpenSSL takes a SOCKET as int too
   if (SSL_accept(ssl.get()) != 1) return;
   char buf[256];
   int n = SSL_read(ssl.get(), buf, sizeof buf);
@@ -209,7 +181,7 @@ TEST_CASE("net: a silent listener meets the read deadline") {
 TEST_CASE("net: an overlong line is kProtocol") {
   Listener server;
   REQUIRE(server.ok());
-  server.serve([](int fd) { send_text(fd, std::string(100, 'x') + "\r\n"); });
+  server.serve([](testos::socket_t fd) { send_text(fd, std::string(100, 'x') + "\r\n"); });
   Connection c = Connection::open("127.0.0.1", server.port());
   CHECK(kind_of_failure([&] { c.read_line(deadline_in(2s), 64); }) == NetErrorKind::kProtocol);
 }
@@ -262,7 +234,7 @@ TEST_CASE("net: TLS verification against the system CAs rejects a private PKI") 
 TEST_CASE("net: plaintext sent after the STARTTLS reply is refused, not taken into TLS") {
   Listener server;
   REQUIRE(server.ok());
-  server.serve([](int fd) { send_text(fd, "220 go\r\n250 injected\r\n"); });
+  server.serve([](testos::socket_t fd) { send_text(fd, "220 go\r\n250 injected\r\n"); });
   Connection c = Connection::open("127.0.0.1", server.port());
   CHECK(c.read_line(deadline_in(2s)) == "220 go");
   CHECK(kind_of_failure([&] {

@@ -1,6 +1,7 @@
 // The platform layer (lib/platform): files with UTF-8 names, atomic replace and backups, listing,
-// canonical paths, sockets against 127.0.0.1. Compiles for Windows too (MinGW); the parts that
-// need POSIX calls to set up (modes, FIFOs, a listening socket) are marked as such.
+// canonical paths, sockets against 127.0.0.1. Runs on Windows too (MinGW, under Wine): the set-up
+// that differs (modes, FIFOs, the listening socket) goes through test_os.hpp; checks of POSIX
+// modes are skipped where files have none.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,16 +13,9 @@
 #include <vector>
 
 #include "platform/platform.hpp"
+#include "test_os.hpp"
 
-#ifndef _WIN32
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
-constexpr bool kPosix = true;
-#else
-constexpr bool kPosix = false;
-#endif
+constexpr bool kPosix = !testos::kWindows;
 
 using namespace ksdoctor;
 namespace fs = std::filesystem;
@@ -94,9 +88,7 @@ TEST_CASE("replace_file over an existing file replaces its bytes and sets the mo
   TempDir dir;
   std::string target = dir / "prevent.ks";
   write(target, "old bytes, longer than the new ones");
-#ifndef _WIN32
-  REQUIRE(::chmod(target.c_str(), 0644) == 0);
-#endif
+  if (kPosix) REQUIRE(testos::set_mode(target, 0644));
   pf::ReplaceOptions options;
   options.mode = 0640;
   pf::replace_file(target, view("new"), options);
@@ -186,10 +178,9 @@ TEST_CASE("read_file_head reads the first bytes of regular files only") {
   CHECK_FALSE(pf::read_file_head(dir / "absent", 4));
   CHECK_FALSE(pf::read_file_head(dir.str(), 4));
   if (try_symlink(dir / "store", dir / "link")) CHECK_FALSE(pf::read_file_head(dir / "link", 4));
-#ifndef _WIN32
-  REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
-  CHECK_FALSE(pf::read_file_head(dir / "fifo", 4));  // and does not hang
-#endif
+  if (testos::make_fifo(dir / "fifo")) {
+    CHECK_FALSE(pf::read_file_head(dir / "fifo", 4));  // and does not hang
+  }
 }
 
 TEST_CASE("file_status tells missing, regular, folder and link apart") {
@@ -349,35 +340,14 @@ TEST_CASE("resolving a name that cannot exist is a DNS failure") {
   CHECK(v6[0].text == "::1");
 }
 
-#ifndef _WIN32
 namespace {
 
-// A socket listening on 127.0.0.1 on a free port; `backlog` 0 makes the kernel drop the SYNs of
+// A socket listening on 127.0.0.1 on a free port; `backlog` 0 makes Linux drop the SYNs of
 // connections beyond the first unaccepted one.
-class Listener {
+class Listener : public testos::Listener {
  public:
-  explicit Listener(int backlog) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    REQUIRE(fd_ >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    port_ = std::to_string(ntohs(a.sin_port));
-    REQUIRE(::listen(fd_, backlog) == 0);
-  }
-  ~Listener() { close(); }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  int accept() const { return ::accept(fd_, nullptr, nullptr); }
-  const std::string& port() const { return port_; }
-
- private:
-  int fd_;
-  std::string port_;
+  explicit Listener(int backlog) : testos::Listener(false, true, backlog) { REQUIRE(ok()); }
+  std::string port() const { return std::to_string(testos::Listener::port()); }
 };
 
 pf::Deadline in_ms(int ms) { return pf::Clock::now() + std::chrono::milliseconds(ms); }
@@ -421,11 +391,11 @@ TEST_CASE("send, receive and a read that waits past its deadline") {
   Listener listener(4);
   pf::Socket client = pf::connect("localhost", listener.port(), in_ms(5000));
   REQUIRE(client.is_open());
-  int server = listener.accept();
-  REQUIRE(server >= 0);
+  testos::socket_t server = listener.accept();
+  REQUIRE(testos::valid(server));
   CHECK(client.send_some(view("EHLO"), in_ms(1000)) == 4);
   char got[8] = {};
-  CHECK(::recv(server, got, sizeof got, 0) == 4);
+  CHECK(testos::receive(server, got, sizeof got) == 4);
   CHECK(std::string(got, 4) == "EHLO");
   std::uint8_t buffer[16];
   auto start = pf::Clock::now();
@@ -436,12 +406,11 @@ TEST_CASE("send, receive and a read that waits past its deadline") {
     CHECK(e.failure() == pf::NetFailure::kTimeout);
     CHECK(pf::Clock::now() - start >= std::chrono::milliseconds(190));
   }
-  CHECK(::send(server, "250 ok", 6, 0) == 6);
+  CHECK(testos::send_text(server, "250 ok") == 6);
   CHECK(client.receive_some(buffer, sizeof buffer, in_ms(1000)) == 6);
-  ::close(server);
+  testos::close_socket(server);
   CHECK(client.receive_some(buffer, sizeof buffer, in_ms(1000)) == 0);
   pf::Socket moved = std::move(client);
   CHECK(moved.is_open());
   CHECK_FALSE(client.is_open());
 }
-#endif

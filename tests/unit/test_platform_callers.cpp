@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/paths.hpp"
+#include "dlp/install_paths.hpp"
 #include "fixture_util.hpp"
 #include "ksdoctor/crosscheck.hpp"
 #include "ksdoctor/locate.hpp"
@@ -45,6 +46,63 @@ TEST_CASE("paths: dirname and basename split on the platform's separators") {
     CHECK(paths::dirname("C:/file") == "C:");
     CHECK(paths::basename("dir\\file") == "dir\\file");
   }
+}
+
+TEST_CASE("paths: the root of a path and whether it is absolute, as the platform reads it") {
+  CHECK(platform::path_root("/etc/x") == "/");
+  // Windows: "/etc/x" is on the current drive, whichever that is.
+  CHECK(platform::is_absolute_path("/etc/x") == !kWindowsPaths);
+  CHECK(platform::path_root("etc/x").empty());
+  CHECK_FALSE(platform::is_absolute_path("etc/x"));
+  CHECK_FALSE(platform::is_absolute_path(""));
+  if (kWindowsPaths) {
+    CHECK(platform::path_root("C:\\Program Files\\x") == "C:\\");
+    CHECK(platform::path_root("c:/ProgramData") == "c:/");
+    CHECK(platform::is_absolute_path("C:\\Program Files"));
+    CHECK(platform::is_absolute_path("d:/x"));
+    CHECK(platform::path_root("C:x") == "C:");  // drive-relative
+    CHECK_FALSE(platform::is_absolute_path("C:x"));
+    CHECK(platform::path_root("\\x") == "\\");  // the current drive's root
+    CHECK_FALSE(platform::is_absolute_path("\\x"));
+    CHECK(platform::path_root("\\\\server\\share\\dir\\f") == "\\\\server\\share\\");
+    CHECK(platform::path_root("//server/share") == "//server/share");
+    CHECK(platform::is_absolute_path("\\\\server\\share\\dir"));
+    CHECK(platform::path_root("\\\\?\\C:\\x") == "\\\\?\\C:\\");
+    CHECK(paths::join("C:\\", "Program Files") == "C:\\Program Files");
+    CHECK(paths::join("C:", "x") == "C:x");
+    CHECK(paths::split_native("C:\\a/b\\c") == std::vector<std::string>{"C:", "a", "b", "c"});
+  } else {
+    // Backslashes and drive letters are ordinary characters of a POSIX name.
+    CHECK(platform::path_root("C:\\Program Files").empty());
+    CHECK_FALSE(platform::is_absolute_path("C:\\Program Files"));
+    CHECK_FALSE(platform::is_absolute_path("\\\\server\\share"));
+    CHECK(paths::join("C:", "x") == "C:/x");
+    CHECK(paths::split_native("a\\b/c") == std::vector<std::string>{"a\\b", "c"});
+  }
+  CHECK(paths::join("/", "opt") == "/opt");
+  CHECK(paths::join("a/", "b") == "a/b");
+  CHECK(paths::join("a", "b") == "a/b");
+}
+
+TEST_CASE("locate: an install is inferred from a Protect.properties path written natively") {
+  // An absolute path of this machine to a fixture install: on Windows with its drive letter and
+  // backslashes, as an admin pastes it from Explorer.
+  stdfs::path tree = stdfs::absolute(stdfs::path(fixture_path("installs/windows-ok")));
+  std::string root = tree.make_preferred().string();
+  std::string props = root;
+  for (const char* part : {"Program Files", "Symantec", "DataLossPrevention", "DetectionServer",
+                           "15.8.00000", "Protect", "config", "Protect.properties"}) {
+    props += (kWindowsPaths ? "\\" : "/") + std::string(part);
+  }
+  REQUIRE(platform::is_absolute_path(props));
+  std::optional<Install> in = install_from_properties(props, builtin_layouts());
+  REQUIRE(in.has_value());
+  CHECK(in->version == "15.8.00000");
+  CHECK(platform::same_file(in->root, root));
+  CHECK(platform::path_root(in->root) == platform::path_root(root));
+  CHECK(in->properties_exists);
+  CHECK(in->data_dir_exists);
+  CHECK(in->properties_file == props);
 }
 
 TEST_CASE("locate: the default root is the folder that holds the install folders") {

@@ -1,9 +1,6 @@
 // repair: the plan on PKIs built for each case, apply_plan, the read-back check, and the CLI's
 // file handling (dry run, --out, --in-place, backups, modes).
 #include <doctest/doctest.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -19,6 +16,8 @@
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/repair.hpp"
 #include "ksdoctor/writers.hpp"
+#include "platform/platform.hpp"
+#include "test_os.hpp"
 #include "test_pki.hpp"
 
 using namespace ksdoctor;
@@ -282,7 +281,8 @@ TEST_CASE("repair plan: PKCS#12 hidden certificates become trusted entries") {
 }
 
 TEST_CASE("repair write: the demo keystore, in place, with a backup, mode 0600") {
-  fs::path dir = fs::temp_directory_path() / ("ksdoctor-repair-unit-" + std::to_string(::getpid()));
+  fs::path dir =
+      fs::temp_directory_path() / ("ksdoctor-repair-unit-" + std::to_string(testos::pid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::string ks = (dir / "prevent.ks").string();
@@ -308,9 +308,7 @@ TEST_CASE("repair write: the demo keystore, in place, with a backup, mode 0600")
   Keystore back = read_keystore(read_file(ks), pw);
   CHECK_NOTHROW(check_written_keystore(planned, back, plan.created_ms));
   for (const std::string& f : {ks, result.backup}) {
-    struct stat st {};
-    REQUIRE(::stat(f.c_str(), &st) == 0);
-    CHECK((st.st_mode & 0777) == 0600);
+    if (!testos::kWindows) CHECK((platform::file_status(f).mode & 0777) == 0600);
   }
   SUBCASE("a second backup does not overwrite the first") {
     RepairWriteResult again = write_repaired_keystore(planned, pw, w);
@@ -355,7 +353,7 @@ std::vector<std::string> listing(const fs::path& dir) {
 
 TEST_CASE("repair CLI: dry run, --out, --in-place, backups and refusals") {
   fs::path dir =
-      fs::temp_directory_path() / ("ksdoctor-repair-cli-dir-" + std::to_string(::getpid()));
+      fs::temp_directory_path() / ("ksdoctor-repair-cli-dir-" + std::to_string(testos::pid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::string ks = (dir / "prevent.ks").string();
@@ -386,9 +384,7 @@ TEST_CASE("repair CLI: dry run, --out, --in-place, backups and refusals") {
     CHECK(r.err.empty());
     CHECK(slurp(ks) == original);
     CHECK(listing(dir) == std::vector<std::string>{"new.ks", "prevent.ks"});
-    struct stat st {};
-    REQUIRE(::stat(out.c_str(), &st) == 0);
-    CHECK((st.st_mode & 0777) == 0600);
+    if (!testos::kWindows) CHECK((platform::file_status(out).mode & 0777) == 0600);
     CliRun again = cli(out + from + at + " --dry-run --format json");
     CHECK(again.status == 0);
     CHECK(nlohmann::json::parse(again.out)["changes"].empty());

@@ -1,6 +1,5 @@
 // --trust SRC loading: certificate files, bundles, folders, keystores and the OS trust store.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,6 +12,7 @@
 #include "fixture_util.hpp"
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/sources.hpp"
+#include "test_os.hpp"
 
 using namespace ksdoctor;
 namespace fs = std::filesystem;
@@ -27,7 +27,7 @@ class TempDir {
   TempDir() {
     static std::atomic<int> counter{0};
     path_ = fs::temp_directory_path() /
-            ("ksdoctor-sources-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+            ("ksdoctor-sources-" + std::to_string(testos::pid()) + "-" + std::to_string(counter++) +
              "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
     fs::create_directories(path_);
   }
@@ -175,7 +175,8 @@ TEST_CASE("trust source: a folder, sorted by name, junk skipped with one warning
 TEST_CASE("trust source: a folder path with a trailing slash names files once") {
   TempDir dir;
   dir.copy_fixture("pki/root-ca.crt.pem", "root.pem");
-  TrustSourceResult r = load_trust_source(dir.str() + "/", kChangeit);
+  // As a user types it on this system: "dir/" on Linux, "C:\\dir\\" on Windows.
+  TrustSourceResult r = load_trust_source(dir.str() + (testos::kWindows ? "\\" : "/"), kChangeit);
   REQUIRE(r.certificates.size() == 1);
   CHECK(r.certificates[0].origin == CertOrigin::source(dir.file("root.pem")));
 }
