@@ -66,6 +66,17 @@ compare_all_installs() {
   done
 }
 
+# compare_all_logs: `ksdoctor logs --format json` on every SMTP log fixture and the rotated folder
+# (plain, CRLF, cut, gzip; both line formats).
+compare_all_logs() {
+  local file
+  for file in fixtures/logs/article/*.log fixtures/logs/variants/*.log; do
+    compare_case logs --format json "$file"
+  done
+  compare_case logs --format json fixtures/logs/rotated
+  compare_case logs fixtures/logs/rotated --since 2022-07-01
+}
+
 finish() {
   echo "$cases cases compared, $failures differ"
   [ "$failures" -eq 0 ]

@@ -78,5 +78,6 @@ done
 
 compare_all_keystores inspect
 compare_all_keystores verify
+compare_all_logs
 compare_all_installs
 finish

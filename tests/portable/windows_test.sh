@@ -31,4 +31,5 @@ cd "$source_dir" || exit 1
 
 compare_all_keystores inspect
 compare_all_keystores verify
+compare_all_logs
 finish
