@@ -1,9 +1,9 @@
 // `logs`: every excerpt of the support article classified as the article explains, and the
 // diagnoser's counting rules (distinct connections, echoes, hosts from other records, sides).
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -12,6 +12,7 @@
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/logs.hpp"
 #include "ksdoctor/logs_report.hpp"
+#include "test_os.hpp"
 
 using namespace ksdoctor;
 using namespace ksdoctor::logs;
@@ -45,8 +46,8 @@ struct TempLog {
   std::string path;
   explicit TempLog(const std::string& content) {
     static int n = 0;
-    path = "/tmp/ksdoctor-logs-diag-" + std::to_string(::getpid()) + "-" + std::to_string(n++) +
-           ".log";
+    path = (std::filesystem::temp_directory_path() / "ksdoctor-logs-diag-").string() +
+           std::to_string(testos::pid()) + "-" + std::to_string(n++) + ".log";
     std::ofstream(path, std::ios::binary) << content;
   }
   ~TempLog() { std::remove(path.c_str()); }

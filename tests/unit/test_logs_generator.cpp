@@ -2,7 +2,6 @@
 // gzip, one CRLF), interleaved relays, garbage lines and a cut last line. Every code's count,
 // side and remote hosts must be exactly what the generator wrote, with no other finding.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -11,6 +10,7 @@
 
 #include "../loggen/loggen.hpp"
 #include "ksdoctor/logs.hpp"
+#include "test_os.hpp"
 
 using namespace ksdoctor::logs;
 
@@ -20,7 +20,8 @@ struct TempDir {
   std::string path;
   TempDir() {
     static int n = 0;
-    path = "/tmp/ksdoctor-loggen-" + std::to_string(::getpid()) + "-" + std::to_string(n++);
+    path = (std::filesystem::temp_directory_path() / "ksdoctor-loggen-").string() +
+           std::to_string(testos::pid()) + "-" + std::to_string(n++);
     std::filesystem::create_directories(path);
   }
   ~TempDir() { std::filesystem::remove_all(path); }

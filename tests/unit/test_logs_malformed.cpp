@@ -2,10 +2,10 @@
 // (plain and gzip) go through the record reader, the diagnoser and both renderers; only
 // ksdoctor::Error may come out, and the JSON must always dump.
 #include <doctest/doctest.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -14,6 +14,7 @@
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/logs.hpp"
 #include "ksdoctor/logs_report.hpp"
+#include "test_os.hpp"
 
 using namespace ksdoctor;
 
@@ -48,7 +49,9 @@ void survive(const std::string& path, const std::string& bytes) {
 }  // namespace
 
 TEST_CASE("logs: malformed input: truncations and mutations never escape as a crash") {
-  const std::string path = "/tmp/ksdoctor-logs-malformed-" + std::to_string(::getpid());
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "ksdoctor-logs-malformed-").string() +
+      std::to_string(testos::pid());
   std::mt19937 rng(20221);
   for (const char* name : {"article/rp-no-tls.log", "article/op-sslengine.log",
                            "article/rp-no-cipher.log", "rotated/SmtpPrevent_Operational2.log.gz"}) {

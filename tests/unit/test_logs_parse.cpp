@@ -1,10 +1,10 @@
 // `logs`: the two line formats, key=value fields, times and bounds, and the record reader on
 // awkward input (CRLF, multi-line messages, garbage, non-UTF-8, a truncated last line, gzip).
 #include <doctest/doctest.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -13,6 +13,7 @@
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/logs.hpp"
 #include "logs/parse.hpp"
+#include "test_os.hpp"
 
 using namespace ksdoctor;
 using namespace ksdoctor::logs;
@@ -23,8 +24,8 @@ struct TempFile {
   std::string path;
   explicit TempFile(const std::string& content, const std::string& suffix = ".log") {
     static int n = 0;
-    path = "/tmp/ksdoctor-logs-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++) +
-           suffix;
+    path = (std::filesystem::temp_directory_path() / "ksdoctor-logs-test-").string() +
+           std::to_string(testos::pid()) + "-" + std::to_string(n++) + suffix;
     std::ofstream(path, std::ios::binary) << content;
   }
   ~TempFile() { std::remove(path.c_str()); }
