@@ -29,18 +29,6 @@ InputFile::InputFile(const std::string& path) : path_(path) {
   handle_ = fd;
 }
 
-InputFile::InputFile(InputFile&& other) noexcept { *this = std::move(other); }
-
-InputFile& InputFile::operator=(InputFile&& other) noexcept {
-  if (this == &other) return *this;
-  close();
-  path_ = std::move(other.path_);
-  handle_ = std::exchange(other.handle_, -1);
-  return *this;
-}
-
-InputFile::~InputFile() { close(); }
-
 void InputFile::close() {
   if (handle_ >= 0) ::close(static_cast<int>(handle_));
   handle_ = -1;

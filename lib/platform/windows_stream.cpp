@@ -28,18 +28,6 @@ InputFile::InputFile(const std::string& path) : path_(path) {
   handle_ = reinterpret_cast<std::intptr_t>(h);
 }
 
-InputFile::InputFile(InputFile&& other) noexcept { *this = std::move(other); }
-
-InputFile& InputFile::operator=(InputFile&& other) noexcept {
-  if (this == &other) return *this;
-  close();
-  path_ = std::move(other.path_);
-  handle_ = std::exchange(other.handle_, -1);
-  return *this;
-}
-
-InputFile::~InputFile() { close(); }
-
 void InputFile::close() {
   if (handle_ != -1) CloseHandle(reinterpret_cast<HANDLE>(handle_));
   handle_ = -1;
