@@ -14,6 +14,7 @@
 #include "ksdoctor/bytes.hpp"
 #include "ksdoctor/chains.hpp"
 #include "ksdoctor/findings.hpp"
+#include "ksdoctor/key_managers.hpp"
 #include "ksdoctor/keystore.hpp"
 #include "ksdoctor/repair.hpp"
 #include "ksdoctor/secret.hpp"
@@ -77,6 +78,10 @@ struct ImportPlan {
   // see differently after loading the file, in repair's vocabulary.
   std::vector<RepairChange> changes;
   std::vector<ChainRepair> other_chains;
+  // Which alias Java's key managers present once the import is written (unset when validation
+  // stopped before a chain existed), and the new key's type among them ("RSA", "EC", ...).
+  std::optional<KeyManagerPrediction> presented;
+  std::string key_type;
   std::vector<Finding> findings;
 
   // A new entry exists and no finding is an error: what may be written.

@@ -215,6 +215,60 @@ void lint_chain(const std::vector<CertPtr>& chain, const std::string& alias,
   }
 }
 
+// Two certificates for the same server: the same subject, or a DNS name in common.
+bool same_server(const Certificate& a, const Certificate& b) {
+  if (a.subject_der == b.subject_der) return true;
+  std::vector<std::string> names = subject_alt_dns_names(b);
+  for (const std::string& n : subject_alt_dns_names(a)) {
+    if (std::any_of(names.begin(), names.end(), [&](const std::string& m) { return iequals(m, n); })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// After the import, does each of Java's key managers present the new entry for its key type? An
+// older entry for the same server presented instead is an error (the renewal would not be used);
+// an unrelated one is worth a warning.
+void check_presented(const Keystore& planned, const ImportPlan& plan, std::vector<Finding>& out) {
+  const Entry& added = *plan.new_entry;
+  const PresentedAlias* presented = nullptr;
+  for (const PresentedAlias& p : plan.presented->by_key_type) {
+    if (p.key_type == plan.key_type) presented = &p;
+  }
+  if (!presented) return;
+  struct Manager {
+    const char* name;
+    const std::optional<std::string>& alias;
+  };
+  for (const Manager& m : {Manager{"SunX509 (Java's default key manager)", presented->sunx509},
+                           Manager{"PKIX", presented->pkix}}) {
+    if (!m.alias || *m.alias == added.alias) continue;
+    const Entry* other = nullptr;
+    for (const Entry& e : planned.entries) {
+      if (e.alias == *m.alias) other = &e;
+    }
+    if (!other || other->chain.empty()) continue;
+    bool related = same_server(*other->chain[0], *added.chain[0]);
+    Finding f = finding(
+        related ? "OLD_KEY_ENTRY_PRESENTED" : "OTHER_KEY_ENTRY_PRESENTED",
+        related ? Severity::kError : Severity::kWarning, added.alias,
+        std::string("Java's ") + m.name + " key manager would present '" + *m.alias + "' (" +
+            other->chain[0]->subject + ", valid until " +
+            format_rfc3339(other->chain[0]->not_after) + ") instead of the new '" + added.alias +
+            "': both are " + plan.key_type + " key entries" +
+            (related ? " for the same server, so the renewal would not be used" : ""),
+        related ? "import over the old entry instead: --alias " + *m.alias +
+                      " --replace (the old one stays in the backup), or remove it (keytool "
+                      "-delete -alias " + *m.alias + ")"
+                : "if '" + *m.alias + "' is not meant for this server, remove it (keytool "
+                  "-delete -alias " + *m.alias + ")");
+    f.details.emplace_back("key_manager", m.name == std::string("PKIX") ? "PKIX" : "SunX509");
+    f.details.emplace_back("presented", *m.alias);
+    out.push_back(std::move(f));
+  }
+}
+
 }  // namespace
 
 Keystore new_keystore(StoreFormat format) {
@@ -332,6 +386,12 @@ ImportPlan plan_import(const Keystore& store, const ImportMaterial& material, co
         "leave the key password out: ksdoctor protects the new key with the store password"));
   }
   plan.new_entry = std::move(entry);
+
+  // 4. Which entry Java will present once the file is written.
+  Keystore planned = apply_import(store, plan);
+  plan.presented = predict_key_managers(planned, storepass, options.now);
+  plan.key_type = java_key_type(leaf->key);
+  check_presented(planned, plan, plan.findings);
   return plan;
 }
 

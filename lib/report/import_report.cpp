@@ -47,6 +47,42 @@ std::string entry_line(const char* label, const Entry& e, std::int64_t now) {
   return out;
 }
 
+const PresentedAlias* presented_for_new_key(const ImportPlan& plan) {
+  if (!plan.presented) return nullptr;
+  for (const PresentedAlias& p : plan.presented->by_key_type) {
+    if (p.key_type == plan.key_type) return &p;
+  }
+  return nullptr;
+}
+
+Json key_managers_json(const ImportPlan& plan) {
+  const PresentedAlias* p = presented_for_new_key(plan);
+  if (!p) return nullptr;
+  Json j;
+  j["key_type"] = plan.key_type;
+  j["sunx509"] = p->sunx509 ? Json(*p->sunx509) : Json(nullptr);
+  j["sunx509_init_fails"] = plan.presented->sunx509_init_fails;
+  j["pkix"] = p->pkix ? Json(*p->pkix) : Json(nullptr);
+  j["key_entries"] = p->candidates.size();
+  return j;
+}
+
+std::string key_managers_text(const ImportPlan& plan, const Marks& marks) {
+  const PresentedAlias* p = presented_for_new_key(plan);
+  if (!p) return "";
+  auto mark = [&](const std::optional<std::string>& alias) {
+    return std::string(alias && *alias == plan.alias ? marks.ok : marks.bad);
+  };
+  std::string sunx509 = plan.presented->sunx509_init_fails ? "none (init fails: a key does not "
+                                                             "open with the store password)"
+                        : p->sunx509                       ? "'" + *p->sunx509 + "'"
+                        : p->sunx509_undetermined          ? "undetermined"
+                                                           : "none";
+  std::string pkix = p->pkix ? "'" + *p->pkix + "'" : "none";
+  return "  Java presents for " + plan.key_type + ": " + mark(p->sunx509) + " " + sunx509 +
+         " (SunX509, the default key manager), " + mark(p->pkix) + " " + pkix + " (PKIX)\n";
+}
+
 }  // namespace
 
 Json import_json(const ImportPlan& plan, const ImportRun& run) {
@@ -91,6 +127,7 @@ Json import_json(const ImportPlan& plan, const ImportRun& run) {
     others.push_back(std::move(jc));
   }
   j["other_chains"] = others;
+  j["key_managers"] = key_managers_json(plan);
   Json findings = Json::array();
   for (const Finding& f : all_findings(plan, run)) findings.push_back(finding_json(f));
   j["findings"] = findings;
@@ -119,6 +156,7 @@ std::string import_text(const ImportPlan& plan, const ImportRun& run, const Mark
     out += "  [" + c.alias + "] Java will see this entry's chain as " +
            std::to_string(c.after.size()) + " certificates once the file holds the new ones\n";
   }
+  out += key_managers_text(plan, marks);
   out += "\n";
   if (!plan.ok()) {
     out += std::string(marks.bad) + " not imported: " +
