@@ -1,7 +1,9 @@
 #include "common.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/fileio.hpp"
@@ -124,6 +126,30 @@ std::int64_t resolve_now(const CommonOptions& opts) {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+bool names_aia(const std::vector<std::string>& from) {
+  return std::find(from.begin(), from.end(), kAiaSource) != from.end();
+}
+
+std::vector<std::string> without_aia(const std::vector<std::string>& from) {
+  std::vector<std::string> files;
+  std::copy_if(from.begin(), from.end(), std::back_inserter(files),
+               [](const std::string& src) { return src != kAiaSource; });
+  return files;
+}
+
+AiaOptions aia_options(int timeout_ms) {
+  auto env = [](const char* lower, const char* upper) {
+    std::optional<std::string> value = platform::environment_variable(lower);
+    if (!value || value->empty()) value = platform::environment_variable(upper);
+    return value.value_or("");
+  };
+  AiaOptions options;
+  options.timeout_ms = timeout_ms;
+  options.proxies = {env("http_proxy", "HTTP_PROXY"), env("https_proxy", "HTTPS_PROXY"),
+                     env("no_proxy", "NO_PROXY")};
+  return options;
 }
 
 const platform::ConsoleSupport& console() {

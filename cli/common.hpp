@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ksdoctor/keystore.hpp"
 #include "ksdoctor/marks.hpp"
+#include "ksdoctor/repair.hpp"
 #include "ksdoctor/secret.hpp"
 #include "ksdoctor/system.hpp"
 
@@ -48,6 +50,14 @@ std::optional<Password> resolve_keypass(const CommonOptions& opts);
 // Source password from --srcpass-env / --srcpass-file; otherwise null.
 Password resolve_srcpass(const CommonOptions& opts);
 std::int64_t resolve_now(const CommonOptions& opts);
+
+// `--from aia`: the word that asks for caIssuers fetching, the other --from values split from it,
+// and the fetch settings with curl's proxy variables (http_proxy, https_proxy, no_proxy; lower
+// case first) read from the environment.
+inline constexpr const char* kAiaSource = "aia";
+bool names_aia(const std::vector<std::string>& from);
+std::vector<std::string> without_aia(const std::vector<std::string>& from);
+AiaOptions aia_options(int timeout_ms);
 
 // The console, prepared on the first call (main makes it before any output) and what it shows.
 const platform::ConsoleSupport& console();

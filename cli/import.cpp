@@ -37,6 +37,7 @@ struct ImportCliOptions {
   bool in_place = false;
   bool dry_run = false;
   bool no_backup = false;
+  int aia_timeout_ms = 5000;
 };
 
 void check_usage(const ImportCliOptions& o) {
@@ -118,7 +119,7 @@ int run_import(const ImportCliOptions& o) {
     store = read_keystore(FileBuffer::read(o.keystore), storepass, forced_type(o.common));
   }
   ImportMaterial material = read_material(o, resolve_srcpass(o.common));
-  auto [sources, source_warnings] = load_trust_sources(o.from, storepass);
+  auto [sources, source_warnings] = load_trust_sources(without_aia(o.from), storepass);
 
   ImportOptions options;
   options.alias = o.alias;
@@ -129,7 +130,9 @@ int run_import(const ImportCliOptions& o) {
   options.created_ms = options.now * 1000;
   options.name_origin = report::origin_namer(kSourceOption);
   options.keypass = resolve_keypass(o.common);
-  ImportPlan plan = plan_import(store, material, sources, storepass, options);
+  ImportPlan plan = names_aia(o.from) ? plan_import_with_aia(store, material, sources, storepass,
+                                                             options, aia_options(o.aia_timeout_ms))
+                                      : plan_import(store, material, sources, storepass, options);
 
   report::ImportRun run;
   run.file = o.keystore;
@@ -178,7 +181,11 @@ Runner register_import(CLI::App& app) {
                   "source: a CA's reply (PEM, DER or PKCS#7) for the key entry ALIAS");
   cmd->add_option("--from", o->from,
                   "where missing chain certificates come from: a PEM/DER file, a folder, a "
-                  "keystore, or 'system'");
+                  "keystore, 'system', or 'aia' (fetch missing issuers from caIssuers URLs)");
+  cmd->add_option("--aia-timeout", o->aia_timeout_ms,
+                  "with --from aia: give up on a caIssuers URL after MS milliseconds (default "
+                  "5000)")
+      ->check(CLI::Range(1, 600000));
   cmd->add_option("--hostname", o->hostnames,
                   "a name the detection server is reached by: checked against the certificate's "
                   "subjectAltName");

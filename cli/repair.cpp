@@ -26,7 +26,6 @@ namespace {
 // repair names the sources its user gave as they were given: "--from FILE". The word "aia" is
 // not a source to load but a request to fetch (plan_repair_with_aia).
 constexpr const char* kSourceOption = "--from";
-constexpr const char* kAiaSource = "aia";
 
 struct RepairCliOptions {
   CommonOptions common;
@@ -55,13 +54,6 @@ void check_usage(const RepairCliOptions& o) {
   }
 }
 
-TrustSources load_sources(const std::vector<std::string>& from, const Password& storepass) {
-  std::vector<std::string> files;
-  std::copy_if(from.begin(), from.end(), std::back_inserter(files),
-               [](const std::string& src) { return src != kAiaSource; });
-  return load_trust_sources(files, storepass);
-}
-
 int run_repair(const RepairCliOptions& o) {
   check_usage(o);
   // A file size limit (ulimit -f) must end in EFBIG and a clean exit 2, not a SIGXFSZ kill.
@@ -74,7 +66,7 @@ int run_repair(const RepairCliOptions& o) {
                          "KSDOCTOR_STOREPASS)");
   }
   Keystore store = read_keystore(FileBuffer::read(o.keystore), storepass, forced_type(o.common));
-  auto [sources, source_warnings] = load_sources(o.from, storepass);
+  auto [sources, source_warnings] = load_trust_sources(without_aia(o.from), storepass);
   std::vector<std::vector<CertPtr>> peers;
   for (const std::string& p : o.peers) peers.push_back(read_certificates(read_file(p)));
 
@@ -83,17 +75,9 @@ int run_repair(const RepairCliOptions& o) {
   // New entries are dated "now", which --at sets too: the same inputs give the same bytes.
   options.created_ms = options.now * 1000;
   options.name_origin = report::origin_namer(kSourceOption);
-  bool aia = std::find(o.from.begin(), o.from.end(), kAiaSource) != o.from.end();
-  AiaOptions aia_options;
-  aia_options.timeout_ms = o.aia_timeout_ms;
-  auto env = [](const char* lower, const char* upper) {  // curl's convention: lower case first
-    std::optional<std::string> value = platform::environment_variable(lower);
-    if (!value || value->empty()) value = platform::environment_variable(upper);
-    return value.value_or("");
-  };
-  aia_options.proxies = {env("http_proxy", "HTTP_PROXY"), env("https_proxy", "HTTPS_PROXY"),
-                         env("no_proxy", "NO_PROXY")};
-  RepairPlan plan = aia ? plan_repair_with_aia(store, sources, peers, options, aia_options)
+  bool aia = names_aia(o.from);
+  AiaOptions aia_settings = aia_options(o.aia_timeout_ms);
+  RepairPlan plan = aia ? plan_repair_with_aia(store, sources, peers, options, aia_settings)
                         : plan_repair(store, sources, peers, options);
 
   report::RepairRun run;

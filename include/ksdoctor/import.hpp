@@ -98,6 +98,12 @@ Keystore new_keystore(StoreFormat format);
 ImportPlan plan_import(const Keystore& store, const ImportMaterial& material, const CertPool& from,
                        const Password& storepass, const ImportOptions& options);
 
+// plan_import, with missing issuers fetched from their caIssuers URLs into `from` between rounds
+// (fetch_missing_issuers; `--from aia`). Failed fetches join the plan's findings as warnings.
+ImportPlan plan_import_with_aia(const Keystore& store, const ImportMaterial& material,
+                                CertPool& from, const Password& storepass,
+                                const ImportOptions& options, const AiaOptions& aia);
+
 // Pure. The keystore with the plan's entry in place (replacing the old one where it was, or
 // appended), and for PKCS#12 the other chains as Java will rebuild them.
 Keystore apply_import(const Keystore& store, const ImportPlan& plan);

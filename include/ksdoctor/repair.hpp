@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,14 @@ struct AiaOptions {
   std::size_t max_bytes = std::size_t{1} << 20;
   ProxySettings proxies;  // direct unless given
 };
+
+// The AIA rounds any planner can use: `replan()` plans with `sources` as they are now and returns
+// the plan's findings; while they name a missing issuer (MISSING_INTERMEDIATE) whose child has a
+// caIssuers URL not fetched yet, every such URL is fetched, what it serves added to `sources`
+// (origin "aia <url>"), and `replan()` called again, at most `aia.max_rounds` times. Returns the
+// failed fetches (AIA_FETCH_FAILED warnings) for the caller to report.
+std::vector<Finding> fetch_missing_issuers(CertPool& sources, const AiaOptions& aia,
+                                           const std::function<std::vector<Finding>()>& replan);
 
 // plan_repair, then, while the plan still names a missing issuer (MISSING_INTERMEDIATE) whose
 // child has a caIssuers URL not fetched yet: fetch every such URL, add what it serves to

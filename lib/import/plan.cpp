@@ -215,12 +215,25 @@ void lint_chain(const std::vector<CertPtr>& chain, const std::string& alias,
   }
 }
 
+// verify's remedy names repair; here the missing issuer goes into this same import.
+std::string missing_issuer_remedy(const Finding& f) {
+  std::string url;
+  for (const auto& [key, value] : f.details) {
+    if (key == "ca_issuers") url = value;
+  }
+  return (url.empty() ? std::string("get the issuing CA's certificate from the CA")
+                      : "download the issuer from " + url) +
+         " and give it to this import with --from FILE (a CA bundle or a folder works too), or "
+         "let ksdoctor fetch it with --from aia";
+}
+
 // Two certificates for the same server: the same subject, or a DNS name in common.
 bool same_server(const Certificate& a, const Certificate& b) {
   if (a.subject_der == b.subject_der) return true;
   std::vector<std::string> names = subject_alt_dns_names(b);
   for (const std::string& n : subject_alt_dns_names(a)) {
-    if (std::any_of(names.begin(), names.end(), [&](const std::string& m) { return iequals(m, n); })) {
+    if (std::any_of(names.begin(), names.end(),
+                    [&](const std::string& m) { return iequals(m, n); })) {
       return true;
     }
   }
@@ -250,19 +263,22 @@ void check_presented(const Keystore& planned, const ImportPlan& plan, std::vecto
     }
     if (!other || other->chain.empty()) continue;
     bool related = same_server(*other->chain[0], *added.chain[0]);
-    Finding f = finding(
-        related ? "OLD_KEY_ENTRY_PRESENTED" : "OTHER_KEY_ENTRY_PRESENTED",
-        related ? Severity::kError : Severity::kWarning, added.alias,
-        std::string("Java's ") + m.name + " key manager would present '" + *m.alias + "' (" +
-            other->chain[0]->subject + ", valid until " +
-            format_rfc3339(other->chain[0]->not_after) + ") instead of the new '" + added.alias +
-            "': both are " + plan.key_type + " key entries" +
-            (related ? " for the same server, so the renewal would not be used" : ""),
-        related ? "import over the old entry instead: --alias " + *m.alias +
-                      " --replace (the old one stays in the backup), or remove it (keytool "
-                      "-delete -alias " + *m.alias + ")"
-                : "if '" + *m.alias + "' is not meant for this server, remove it (keytool "
-                  "-delete -alias " + *m.alias + ")");
+    Finding f =
+        finding(related ? "OLD_KEY_ENTRY_PRESENTED" : "OTHER_KEY_ENTRY_PRESENTED",
+                related ? Severity::kError : Severity::kWarning, added.alias,
+                std::string("Java's ") + m.name + " key manager would present '" + *m.alias +
+                    "' (" + other->chain[0]->subject + ", valid until " +
+                    format_rfc3339(other->chain[0]->not_after) + ") instead of the new '" +
+                    added.alias + "': both are " + plan.key_type + " key entries" +
+                    (related ? " for the same server, so the renewal would not be used" : ""),
+                related ? "import over the old entry instead: --alias " + *m.alias +
+                              " --replace (the old one stays in the backup), or remove it (keytool "
+                              "-delete -alias " +
+                              *m.alias + ")"
+                        : "if '" + *m.alias +
+                              "' is not meant for this server, remove it (keytool "
+                              "-delete -alias " +
+                              *m.alias + ")");
     f.details.emplace_back("key_manager", m.name == std::string("PKIX") ? "PKIX" : "SunX509");
     f.details.emplace_back("presented", *m.alias);
     out.push_back(std::move(f));
@@ -369,7 +385,10 @@ ImportPlan plan_import(const Keystore& store, const ImportMaterial& material, co
     }
   }
   plan.changes = rebuilt.changes;
-  plan.findings.insert(plan.findings.end(), rebuilt.remaining.begin(), rebuilt.remaining.end());
+  for (Finding f : rebuilt.remaining) {
+    if (f.code == "MISSING_INTERMEDIATE") f.remedy = missing_issuer_remedy(f);
+    plan.findings.push_back(std::move(f));
+  }
 
   // 3. What Java would object to beyond the path: validity, key size, usages, names, passwords.
   lint_chain(entry.chain, plan.alias, options, plan.findings);
@@ -392,6 +411,18 @@ ImportPlan plan_import(const Keystore& store, const ImportMaterial& material, co
   plan.presented = predict_key_managers(planned, storepass, options.now);
   plan.key_type = java_key_type(leaf->key);
   check_presented(planned, plan, plan.findings);
+  return plan;
+}
+
+ImportPlan plan_import_with_aia(const Keystore& store, const ImportMaterial& material,
+                                CertPool& from, const Password& storepass,
+                                const ImportOptions& options, const AiaOptions& aia) {
+  ImportPlan plan;
+  std::vector<Finding> problems = fetch_missing_issuers(from, aia, [&] {
+    plan = plan_import(store, material, from, storepass, options);
+    return plan.findings;
+  });
+  for (Finding& f : problems) plan.findings.push_back(std::move(f));
   return plan;
 }
 

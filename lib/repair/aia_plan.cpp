@@ -22,14 +22,13 @@ std::vector<std::string> urls_to_fetch(const std::vector<Finding>& remaining,
 
 }  // namespace
 
-RepairPlan plan_repair_with_aia(const Keystore& store, CertPool& sources,
-                                const std::vector<std::vector<CertPtr>>& peers,
-                                const RepairOptions& options, const AiaOptions& aia) {
-  RepairPlan plan = plan_repair(store, sources, peers, options);
+std::vector<Finding> fetch_missing_issuers(CertPool& sources, const AiaOptions& aia,
+                                           const std::function<std::vector<Finding>()>& replan) {
+  std::vector<Finding> findings = replan();
   std::set<std::string> fetched;
   std::vector<Finding> problems;
   for (int round = 0; round < aia.max_rounds; ++round) {
-    std::vector<std::string> urls = urls_to_fetch(plan.remaining, fetched);
+    std::vector<std::string> urls = urls_to_fetch(findings, fetched);
     if (urls.empty()) break;
     bool added = false;
     for (const std::string& url : urls) {
@@ -39,8 +38,19 @@ RepairPlan plan_repair_with_aia(const Keystore& store, CertPool& sources,
       for (Finding& f : r.problems) problems.push_back(std::move(f));
     }
     if (!added) break;
-    plan = plan_repair(store, sources, peers, options);
+    findings = replan();
   }
+  return problems;
+}
+
+RepairPlan plan_repair_with_aia(const Keystore& store, CertPool& sources,
+                                const std::vector<std::vector<CertPtr>>& peers,
+                                const RepairOptions& options, const AiaOptions& aia) {
+  RepairPlan plan;
+  std::vector<Finding> problems = fetch_missing_issuers(sources, aia, [&] {
+    plan = plan_repair(store, sources, peers, options);
+    return plan.remaining;
+  });
   for (Finding& f : problems) plan.remaining.push_back(std::move(f));
   return plan;
 }
