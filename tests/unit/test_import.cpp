@@ -30,8 +30,8 @@ Bytes pem_of(EVP_PKEY* key, const std::string& form, const char* pass = nullptr)
     ok = PEM_write_bio_PKCS8PrivateKey(bio.get(), key, EVP_aes_256_cbc(), pass,
                                        static_cast<int>(std::strlen(pass)), nullptr, nullptr);
   } else {  // "traditional": PKCS#1 for RSA, SEC1 for EC
-    ok = PEM_write_bio_PrivateKey_traditional(bio.get(), key, nullptr, nullptr, 0, nullptr,
-                                              nullptr);
+    ok =
+        PEM_write_bio_PrivateKey_traditional(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
   }
   REQUIRE(ok == 1);
   char* data = nullptr;
@@ -50,6 +50,8 @@ struct Pki {
   testpki::Node issue_leaf(const std::string& cn, testpki::Spec spec,
                            std::shared_ptr<EVP_PKEY> key = nullptr) {
     testpki::Spec s = testpki::leaf_spec();
+    // What Java's PKIX key manager asks of a server's EC certificate (else "extension mismatch").
+    s.key_usage = "critical,digitalSignature,keyAgreement";
     if (!spec.eku.empty()) s.eku = spec.eku;
     s.not_before = spec.not_before;
     s.not_after = spec.not_after;
@@ -119,10 +121,10 @@ TEST_CASE("import: PEM private keys in every encoding become the PKCS#8 of the s
       CAPTURE(form);
       Bytes pem = pem_of(key.get(), form);
       std::string text(pem.begin(), pem.end());
-      CHECK(text.find(std::string(form) == "pkcs8" ? "BEGIN PRIVATE KEY"
-                                                   : (std::string(name) == "RSA"
-                                                          ? "BEGIN RSA PRIVATE KEY"
-                                                          : "BEGIN EC PRIVATE KEY")) !=
+      CHECK(text.find(std::string(form) == "pkcs8"
+                          ? "BEGIN PRIVATE KEY"
+                          : (std::string(name) == "RSA" ? "BEGIN RSA PRIVATE KEY"
+                                                        : "BEGIN EC PRIVATE KEY")) !=
             std::string::npos);
       CHECK(private_key_matches(read_pem_private_key(pem, Password()), *leaf.cert));
     }
@@ -144,22 +146,24 @@ TEST_CASE("import: the chain is completed from --from, ordered, and ends at its 
   Keystore before = store;
 
   SUBCASE("leaf only, the CA certificates in --from") {
-    ImportPlan plan = plan_import(store, pem_material(pki.leaf, {pki.leaf.cert}),
-                                  pool_of({pki.root.cert, pki.inter.cert}), kStorepass,
-                                  options("smtp"));
+    ImportPlan plan =
+        plan_import(store, pem_material(pki.leaf, {pki.leaf.cert}),
+                    pool_of({pki.root.cert, pki.inter.cert}), kStorepass, options("smtp"));
     CHECK(plan.ok());
     CHECK(subjects(plan.new_entry->chain) ==
           std::vector<std::string>{"smtp.example.com", "Import Issuing CA", "Import Root"});
   }
   SUBCASE("reversed, with an unrelated certificate, from the source alone") {
     ImportPlan plan = plan_import(
-        store, pem_material(pki.leaf, {pki.root.cert, stranger.cert, pki.inter.cert, pki.leaf.cert}),
+        store,
+        pem_material(pki.leaf, {pki.root.cert, stranger.cert, pki.inter.cert, pki.leaf.cert}),
         CertPool(), kStorepass, options("smtp"));
     CHECK(plan.ok());
     CHECK(subjects(plan.new_entry->chain) ==
           std::vector<std::string>{"smtp.example.com", "Import Issuing CA", "Import Root"});
     CHECK(std::any_of(plan.changes.begin(), plan.changes.end(), [](const RepairChange& c) {
-      return c.action == RepairAction::kDropCertificate && c.cert->common_name() == "Unrelated Root";
+      return c.action == RepairAction::kDropCertificate &&
+             c.cert->common_name() == "Unrelated Root";
     }));
     Keystore after = apply_import(store, plan);
     REQUIRE(after.entries.size() == 2);
@@ -191,11 +195,11 @@ TEST_CASE("import: refusals and warnings") {
   }
   SUBCASE("an existing alias without --replace; with it the entry keeps its place") {
     testpki::Node old = pki.issue_leaf("smtp.example.com", {});
-    store.entries.push_back(real_key_entry("smtp", old, {old.cert, pki.inter.cert},
-                                           StoreFormat::kPkcs12));
+    store.entries.push_back(
+        real_key_entry("smtp", old, {old.cert, pki.inter.cert}, StoreFormat::kPkcs12));
     store.entries.push_back(testpki::trusted_entry("root", pki.root.cert));
-    ImportPlan refused =
-        plan_import(store, pem_material(pki.leaf, {pki.leaf.cert}), cas, kStorepass, options("smtp"));
+    ImportPlan refused = plan_import(store, pem_material(pki.leaf, {pki.leaf.cert}), cas,
+                                     kStorepass, options("smtp"));
     CHECK(has_code(refused, "ALIAS_EXISTS"));
     CHECK_FALSE(refused.ok());
     ImportOptions replace = options("SMTP");  // PKCS#12 finds aliases case-insensitively
@@ -215,8 +219,8 @@ TEST_CASE("import: refusals and warnings") {
     spec.not_before = kNow - 2 * kYear;
     spec.not_after = kNow - kYear;
     testpki::Node expired = pki.issue_leaf("smtp.example.com", spec);
-    ImportPlan plan = plan_import(store, pem_material(expired, {expired.cert}), cas, kStorepass,
-                                  options("smtp"));
+    ImportPlan plan =
+        plan_import(store, pem_material(expired, {expired.cert}), cas, kStorepass, options("smtp"));
     CHECK_FALSE(plan.ok());
     CHECK(has_code(plan, "CERT_EXPIRED"));
   }
@@ -224,24 +228,24 @@ TEST_CASE("import: refusals and warnings") {
     testpki::Spec spec;
     spec.eku = "clientAuth";
     testpki::Node client = pki.issue_leaf("smtp.example.com", spec);
-    ImportPlan plan = plan_import(store, pem_material(client, {client.cert}), cas, kStorepass,
-                                  options("smtp"));
+    ImportPlan plan =
+        plan_import(store, pem_material(client, {client.cert}), cas, kStorepass, options("smtp"));
     CHECK_FALSE(plan.ok());
     CHECK(has_code(plan, "EKU_NOT_SERVER_AUTH"));
   }
   SUBCASE("a hostname the certificate does not name is a warning") {
     ImportOptions o = options("smtp");
     o.hostnames = {"dlp.example.com"};
-    ImportPlan plan = plan_import(store, pem_material(pki.leaf, {pki.leaf.cert}), cas,
-                                  kStorepass, o);
+    ImportPlan plan =
+        plan_import(store, pem_material(pki.leaf, {pki.leaf.cert}), cas, kStorepass, o);
     CHECK(plan.ok());
     CHECK(has_code(plan, "HOSTNAME_NOT_IN_SAN"));
   }
   SUBCASE("a key password other than the store password") {
     ImportOptions o = options("smtp");
     o.keypass = Password::of("different");
-    ImportPlan plan = plan_import(store, pem_material(pki.leaf, {pki.leaf.cert}), cas,
-                                  kStorepass, o);
+    ImportPlan plan =
+        plan_import(store, pem_material(pki.leaf, {pki.leaf.cert}), cas, kStorepass, o);
     CHECK_FALSE(plan.ok());
     CHECK(has_code(plan, "KEY_PASSWORD_DIFFERS"));
   }
@@ -274,8 +278,8 @@ TEST_CASE("import: an old entry for the same server that Java would present inst
     }
     ImportOptions replace = options("alpha-old");
     replace.replace = true;
-    ImportPlan fixed = plan_import(store, pem_material(pki.leaf, {pki.leaf.cert}), cas,
-                                   kStorepass, replace);
+    ImportPlan fixed =
+        plan_import(store, pem_material(pki.leaf, {pki.leaf.cert}), cas, kStorepass, replace);
     CHECK(fixed.ok());
   }
 }
