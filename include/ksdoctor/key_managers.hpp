@@ -76,7 +76,6 @@ KeyManagerPrediction predict_key_managers(const Keystore& store, const Password&
 // EXPIRED_KEY_ENTRY_PRESENTED for each key type where SunX509 presents a certificate that is not
 // valid at `now` while another entry of that type is.
 std::vector<Finding> key_manager_findings(const Keystore& store,
-                                          const KeyManagerPrediction& prediction,
-                                          std::int64_t now);
+                                          const KeyManagerPrediction& prediction, std::int64_t now);
 
 }  // namespace ksdoctor

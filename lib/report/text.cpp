@@ -115,8 +115,8 @@ std::string key_managers_text(const KeyManagerPrediction& p) {
     } else if (t.sunx509 == t.pkix) {
       out += quoted(t.sunx509) + " (SunX509, the default key manager, and PKIX)";
     } else {
-      out += quoted(t.sunx509) + " (SunX509, the default key manager) / " + quoted(t.pkix) +
-             " (PKIX)";
+      out +=
+          quoted(t.sunx509) + " (SunX509, the default key manager) / " + quoted(t.pkix) + " (PKIX)";
     }
     out += " of ";
     out += std::to_string(t.candidates.size());

@@ -44,14 +44,27 @@ fs::path fresh_dir(const std::string& name) {
 void keytool(std::vector<std::string> args) {
   args.insert(args.begin(), {KSDOCTOR_KEYTOOL, "-J-Duser.language=en"});
   ProcessResult r = run(args);
-  REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
+  REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
 }
 
 void genkeypair(const fs::path& store, const std::string& type, const std::string& alias,
                 const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args = {"-genkeypair", "-keystore", store.string(), "-storetype", type,
-                                   "-storepass:env", kPassEnv, "-keypass:env", kPassEnv, "-alias",
-                                   alias, "-keyalg", "RSA", "-keysize", "2048", "-dname",
+  std::vector<std::string> args = {"-genkeypair",
+                                   "-keystore",
+                                   store.string(),
+                                   "-storetype",
+                                   type,
+                                   "-storepass:env",
+                                   kPassEnv,
+                                   "-keypass:env",
+                                   kPassEnv,
+                                   "-alias",
+                                   alias,
+                                   "-keyalg",
+                                   "RSA",
+                                   "-keysize",
+                                   "2048",
+                                   "-dname",
                                    "CN=mail.example.com"};
   args.insert(args.end(), extra.begin(), extra.end());
   keytool(args);
@@ -66,8 +79,8 @@ struct JavaChoice {
 // KeyManagerChoice over `files` (all of `type`): file -> answer.
 std::map<std::string, JavaChoice> ask_java(const std::string& type,
                                            const std::vector<fs::path>& files) {
-  std::vector<std::string> argv = {KSDOCTOR_JAVA, "-cp", KSDOCTOR_KEYMGR_CLASSES,
-                                   "KeyManagerChoice", type, kPassEnv};
+  std::vector<std::string> argv = {KSDOCTOR_JAVA,      "-cp", KSDOCTOR_KEYMGR_CLASSES,
+                                   "KeyManagerChoice", type,  kPassEnv};
   for (const fs::path& f : files) argv.push_back(f.string());
   ProcessResult r = run(argv);
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
@@ -94,8 +107,8 @@ std::map<std::string, JavaChoice> ask_java(const std::string& type,
 }
 
 json ksdoctor_json(const std::string& command, const fs::path& store) {
-  ProcessResult r = run({KSDOCTOR_CLI, command, store.string(), "--format", "json",
-                         "--storepass-env", kPassEnv});
+  ProcessResult r =
+      run({KSDOCTOR_CLI, command, store.string(), "--format", "json", "--storepass-env", kPassEnv});
   REQUIRE_MESSAGE((r.exit_code == 0 || r.exit_code == 1), r.err);
   return json::parse(r.out);
 }
@@ -164,21 +177,21 @@ TEST_CASE("key managers: ksdoctor presents what SunX509 and PKIX present, on ran
 
 TEST_CASE("key managers: a keytool renewal next to the expired old entry, JKS and PKCS#12") {
   fs::path dir = fresh_dir("renewal");
-  // The renewed key first, then the old one whose certificate expired long ago (same subject).
+  // In each type, as keytool writes it: the renewed key first, then the old one whose certificate
+  // expired long ago (same subject); a copy of that store gets a third valid key, mid-other.
+  for (const char* type : {"JKS", "PKCS12"}) {
+    std::string ext = std::string(type) == "JKS" ? ".jks" : ".p12";
+    fs::path two = dir / ("two" + ext);
+    genkeypair(two, type, "zeta-new");
+    genkeypair(two, type, "alpha-old", {"-startdate", "-2y", "-validity", "30"});
+    fs::path three = dir / ("three" + ext);
+    fs::copy_file(two, three);
+    genkeypair(three, type, "mid-other");
+  }
   fs::path two = dir / "two.jks";
-  genkeypair(two, "JKS", "zeta-new");
-  genkeypair(two, "JKS", "alpha-old", {"-startdate", "-2y", "-validity", "30"});
   fs::path three = dir / "three.jks";
-  fs::copy_file(two, three);
-  genkeypair(three, "JKS", "mid-other");
   fs::path single = dir / "single.jks";
   genkeypair(single, "JKS", "only");
-  for (const fs::path& jks : {two, three}) {
-    fs::path p12 = fs::path(jks).replace_extension(".p12");
-    keytool({"-importkeystore", "-srckeystore", jks.string(), "-srcstoretype", "JKS",
-             "-srcstorepass:env", kPassEnv, "-destkeystore", p12.string(), "-deststoretype",
-             "PKCS12", "-deststorepass:env", kPassEnv, "-noprompt"});
-  }
   std::map<std::string, JavaChoice> java = ask_java("JKS", {two, three});
   std::map<std::string, JavaChoice> p12_java =
       ask_java("PKCS12", {dir / "two.p12", dir / "three.p12"});

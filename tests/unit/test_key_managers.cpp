@@ -81,8 +81,7 @@ TEST_CASE("java_hashmap_order: a tree bin is not guessed") {
   CHECK_FALSE(java_hashmap_order(
                   u16(split("k70,k708,k829,k906,k8091,k9180,k11033,k11077,k11110,k11154,k11198")))
                   .has_value());
-  CHECK(java_hashmap_order(
-            u16(split("k70,k708,k829,k906,k8091,k9180,k11033,k11077,k11110,k11154")))
+  CHECK(java_hashmap_order(u16(split("k70,k708,k829,k906,k8091,k9180,k11033,k11077,k11110,k11154")))
             .has_value());
 }
 
@@ -154,8 +153,8 @@ TEST_CASE("predict_key_managers: PKIX ranks extension mismatches last and ignore
   using testpki::kYear;
   Keystore store;
   // An EC server certificate without keyAgreement is an EXTENSION_MISMATCH to X509KeyManagerImpl.
-  store.entries.push_back(ec_entry("no-agreement", kNow - kYear, kNow + kYear,
-                                   "critical,digitalSignature"));
+  store.entries.push_back(
+      ec_entry("no-agreement", kNow - kYear, kNow + kYear, "critical,digitalSignature"));
   store.entries.push_back(ec_entry("expired", kNow - 3 * kYear, kNow - kYear));
   KeyManagerPrediction p = predict_key_managers(store, kPass, kNow);
   CHECK(type(p, "EC").pkix == "expired");
