@@ -72,6 +72,11 @@ struct KeyManagerPrediction {
 // server is configured otherwise); it must not be null. `now` in epoch seconds.
 KeyManagerPrediction predict_key_managers(const Keystore& store, const Password& keypass,
                                           std::int64_t now);
+// The same when whether each key opens with that password is already known (`key_opens` parallel
+// to store.entries; read for key entries only), e.g. from inspect's key checks: no key is
+// decrypted twice.
+KeyManagerPrediction predict_key_managers(const Keystore& store, const std::vector<bool>& key_opens,
+                                          std::int64_t now);
 
 // EXPIRED_KEY_ENTRY_PRESENTED for each key type where SunX509 presents a certificate that is not
 // valid at `now` while another entry of that type is.

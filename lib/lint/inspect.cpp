@@ -172,7 +172,12 @@ InspectResult inspect_keystore(ByteView bytes, const InspectOptions& options) {
   }
   lint_pkcs12(store, findings);
   if (!keypass.is_null()) {
-    result.key_managers = predict_key_managers(store, keypass, options.now);
+    // The key checks above opened every key with this password already.
+    std::vector<bool> opens(store.entries.size());
+    for (std::size_t i = 0; i < store.entries.size(); ++i) {
+      opens[i] = result.keys[i].status == KeyCheck::kRecovered;
+    }
+    result.key_managers = predict_key_managers(store, opens, options.now);
     std::vector<Finding> presented = key_manager_findings(store, *result.key_managers, options.now);
     findings.insert(findings.end(), presented.begin(), presented.end());
   }

@@ -116,6 +116,18 @@ bool KeyManagerPrediction::ambiguous() const {
 
 KeyManagerPrediction predict_key_managers(const Keystore& store, const Password& keypass,
                                           std::int64_t now) {
+  std::vector<bool> opens(store.entries.size(), false);
+  for (std::size_t i = 0; i < store.entries.size(); ++i) {
+    const Entry& e = store.entries[i];
+    if (e.kind != EntryKind::kTrustedCert && store.lookupable(e)) {
+      opens[i] = key_opens(store, e, keypass);
+    }
+  }
+  return predict_key_managers(store, opens, now);
+}
+
+KeyManagerPrediction predict_key_managers(const Keystore& store, const std::vector<bool>& key_opens,
+                                          std::int64_t now) {
   KeyManagerPrediction p;
   // SunX509's credentialsMap, in put() order.
   std::vector<std::u16string> sun_keys;
@@ -124,7 +136,7 @@ KeyManagerPrediction predict_key_managers(const Keystore& store, const Password&
     const Entry& e = store.entries[i];
     // isKeyEntry(alias): JKS/JCEKS lower-case the lookup, so an upper-case alias is no key entry.
     if (e.kind == EntryKind::kTrustedCert || !store.lookupable(e)) continue;
-    bool opens = key_opens(store, e, keypass);
+    bool opens = i < key_opens.size() && key_opens[i];
     if (!opens) {
       p.sunx509_init_fails = true;
       p.unrecoverable_aliases.push_back(e.alias);
