@@ -140,25 +140,16 @@ void check_hostnames(const Certificate& leaf, const std::string& alias,
 }
 
 // Java's key managers open every key entry with the one password they are given (the store
-// password, in DLP): SunX509 fails as a whole when one key does not open with it. `skip` is the
-// entry whose key import protects itself (none for a CA reply, which keeps the stored key).
-void check_key_passwords(const Keystore& store, const std::string& skip, const Password& storepass,
-                         std::vector<Finding>& out) {
-  for (const Entry& e : store.entries) {
-    if (e.kind != EntryKind::kPrivateKey || e.alias == skip || !store.lookupable(e)) continue;
-    try {
-      recover_private_key(store, e, storepass);
-    } catch (const PasswordError&) {
-      out.push_back(finding(
-          "KEY_PASSWORD_DIFFERS", Severity::kError, e.alias,
-          "the key entry '" + e.alias +
-              "' does not open with the store password: Java's default key manager (SunX509) "
-              "then fails with \"Cannot recover key\" and the server has no key at all",
-          "protect that key with the store password (keytool -keypasswd -alias " + e.alias +
-              ") or remove the entry"));
-    } catch (const FormatError&) {
-      // An unreadable key is inspect's business; it does not stop the import.
-    }
+// password, in DLP): SunX509 fails as a whole when one key does not open with it.
+void check_key_passwords(const KeyManagerPrediction& presented, std::vector<Finding>& out) {
+  for (const std::string& alias : presented.unrecoverable_aliases) {
+    out.push_back(
+        finding("KEY_PASSWORD_DIFFERS", Severity::kError, alias,
+                "the key entry '" + alias +
+                    "' does not open with the store password: Java's default key manager (SunX509) "
+                    "then fails with \"Cannot recover key\" and the server has no key at all",
+                "protect that key with the store password (keytool -keypasswd -alias " + alias +
+                    ") or remove the entry"));
   }
 }
 
@@ -394,7 +385,6 @@ ImportPlan plan_import(const Keystore& store, const ImportMaterial& material, co
   lint_chain(entry.chain, plan.alias, options, plan.findings);
   check_leaf_usage(*leaf, plan.alias, plan.findings);
   check_hostnames(*leaf, plan.alias, options.hostnames, plan.findings);
-  check_key_passwords(store, reply ? std::string() : plan.alias, storepass, plan.findings);
   if (options.keypass && !reply &&
       (options.keypass->is_null() || options.keypass->text() != storepass.text())) {
     plan.findings.push_back(finding(
@@ -410,6 +400,7 @@ ImportPlan plan_import(const Keystore& store, const ImportMaterial& material, co
   Keystore planned = apply_import(store, plan);
   plan.presented = predict_key_managers(planned, storepass, options.now);
   plan.key_type = java_key_type(leaf->key);
+  check_key_passwords(*plan.presented, plan.findings);
   check_presented(planned, plan, plan.findings);
   return plan;
 }
