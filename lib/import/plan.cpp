@@ -170,7 +170,8 @@ Keystore with_entry(const Keystore& store, std::optional<std::size_t> index, con
   if (index) {
     Entry placed = entry;
     placed.file_position = store.entries[*index].file_position;
-    placed.local_key_id = store.entries[*index].local_key_id;
+    // Not the old localKeyID: PKCS#12 keeps a key entry's date in it ("Time <ms>"), and the new
+    // entry is dated now.
     out.entries[*index] = std::move(placed);
   } else {
     out.entries.push_back(entry);
