@@ -15,5 +15,6 @@ Runner register_repair(CLI::App& app);
 Runner register_convert(CLI::App& app);
 Runner register_logs(CLI::App& app);
 Runner register_probe(CLI::App& app);
+Runner register_import(CLI::App& app);
 
 }  // namespace ksdoctor::cli

@@ -78,6 +78,12 @@ void add_time_options(CLI::App& cmd, CommonOptions& opts) {
       ->capture_default_str();
 }
 
+void add_source_password_options(CLI::App& cmd, CommonOptions& opts) {
+  cmd.add_option("--srcpass-env", opts.srcpass.env, "read the source's password from VAR");
+  cmd.add_option("--srcpass-file", opts.srcpass.file,
+                 "read the source's password from the first line of FILE");
+}
+
 OutputFormat output_format(const CommonOptions& opts) {
   return opts.format == "json" ? OutputFormat::kJson : OutputFormat::kText;
 }
@@ -106,6 +112,11 @@ Password resolve_storepass(const CommonOptions& opts, const std::string& keystor
 
 std::optional<Password> resolve_keypass(const CommonOptions& opts) {
   return from_options(opts.keypass, "key");
+}
+
+Password resolve_srcpass(const CommonOptions& opts) {
+  if (auto p = from_options(opts.srcpass, "source")) return std::move(*p);
+  return Password();
 }
 
 std::int64_t resolve_now(const CommonOptions& opts) {

@@ -26,6 +26,7 @@ struct CommonOptions {
   std::string type = "auto";
   PasswordOptions storepass;
   PasswordOptions keypass;
+  PasswordOptions srcpass;  // import: the source's password (a PFX, an encrypted PEM key)
   std::string at;
   int warn_days = 30;
 };
@@ -34,6 +35,8 @@ void add_format_option(CLI::App& cmd, CommonOptions& opts);
 void add_type_option(CLI::App& cmd, CommonOptions& opts);
 void add_password_options(CLI::App& cmd, CommonOptions& opts);
 void add_time_options(CLI::App& cmd, CommonOptions& opts);
+// --srcpass-env VAR, --srcpass-file FILE (no argv form: a new command need not offer one).
+void add_source_password_options(CLI::App& cmd, CommonOptions& opts);
 
 OutputFormat output_format(const CommonOptions& opts);
 std::optional<StoreFormat> forced_type(const CommonOptions& opts);
@@ -42,6 +45,8 @@ std::optional<StoreFormat> forced_type(const CommonOptions& opts);
 Password resolve_storepass(const CommonOptions& opts, const std::string& keystore_path);
 // Key password from --keypass*, or empty (meaning: the store password).
 std::optional<Password> resolve_keypass(const CommonOptions& opts);
+// Source password from --srcpass-env / --srcpass-file; otherwise null.
+Password resolve_srcpass(const CommonOptions& opts);
 std::int64_t resolve_now(const CommonOptions& opts);
 
 // The console, prepared on the first call (main makes it before any output) and what it shows.

@@ -26,6 +26,7 @@ int main(int raw_argc, char** raw_argv) {
   runners["convert"] = cli::register_convert(app);
   runners["logs"] = cli::register_logs(app);
   runners["probe"] = cli::register_probe(app);
+  runners["import"] = cli::register_import(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

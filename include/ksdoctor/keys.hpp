@@ -39,6 +39,14 @@ SecretKeyMaterial recover_secret_key_material(const Keystore& store, const Entry
 ProtectedKey protect_secret_key(const SecretKeyMaterial& key, StoreFormat format,
                                 const Password& keypass);
 
+// The private key of a PEM file, as PKCS#8 PrivateKeyInfo: "PRIVATE KEY" (PKCS#8), "ENCRYPTED
+// PRIVATE KEY" (needs `password`), "RSA PRIVATE KEY" (PKCS#1) or "EC PRIVATE KEY" (SEC1), the
+// latter two also with OpenSSL's Proc-Type encryption. Other blocks in the file are skipped.
+// Throws PasswordError("PASSWORD_REQUIRED") for an encrypted key without a password,
+// PasswordError("KEY_PASSWORD_WRONG") when the password does not decrypt it, and
+// FormatError("NO_PRIVATE_KEY") when the file holds no readable private key.
+SecureBytes read_pem_private_key(ByteView pem, const Password& password);
+
 // Algorithm and size of a PKCS#8 private key ("RSA 2048"). Throws FormatError when unreadable.
 PublicKeyInfo describe_private_key(const SecureBytes& pkcs8);
 // Whether the private key is the one whose public half is in `cert`.

@@ -26,6 +26,10 @@ struct RepairOptions {
   std::int64_t created_ms = 0;  // creation date of the entries the plan adds (epoch ms)
   bool tls_server = true;       // key entries serve TLS and peers are TLS servers (EKU checks)
   OriginNamer name_origin;      // how `remaining` findings word origins (empty: describe_origin)
+  // When set, the plan touches only this key entry: no other chain is rebuilt, PKCS#12 hidden
+  // certificates stay hidden, and `remaining` holds only this entry's findings (import uses it:
+  // everything else in the store must stay as it was).
+  std::string only_alias;
 };
 
 enum class RepairAction {

@@ -24,6 +24,9 @@ struct RepairRun {
   OriginNamer name_origin;               // how changes name origins (empty: describe_origin)
 };
 
+// One change in words: "add intermediate CN=... to the chain, from --from ca.pem".
+std::string change_text(const RepairChange& change, const OriginNamer& name_origin);
+
 // Findings: the plan's `remaining`, then the run's source warnings.
 nlohmann::ordered_json repair_json(const RepairPlan& plan, const RepairRun& run);
 std::string repair_text(const RepairPlan& plan, const RepairRun& run,

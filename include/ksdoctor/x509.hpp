@@ -72,6 +72,12 @@ using CertPtr = std::shared_ptr<const Certificate>;
 // Parses one DER certificate. Throws FormatError("BAD_CERTIFICATE", ...) on anything malformed.
 CertPtr parse_certificate(Bytes der);
 
+// The subjectAltName dNSName entries, in certificate order (empty without the extension).
+std::vector<std::string> subject_alt_dns_names(const Certificate& cert);
+// Whether a dNSName of the subjectAltName matches `host` (RFC 6125: a "*." wildcard covers one
+// left-most label). The subject CN is not consulted: clients that check names use the SAN.
+bool san_names_host(const Certificate& cert, std::string_view host);
+
 // Java's name for a signature algorithm OID ("SHA256withRSA"), or the dotted OID when unknown.
 std::string signature_algorithm_name(const std::string& oid);
 

@@ -1,10 +1,6 @@
 // caIssuers bodies: fetched by net/http_get, read as DER, PEM or PKCS#7 certificates.
 #include "ksdoctor/aia.hpp"
 
-#include <openssl/err.h>
-#include <openssl/pkcs7.h>
-#include <openssl/x509.h>
-
 #include <memory>
 #include <stdexcept>
 
@@ -15,48 +11,14 @@
 namespace ksdoctor {
 namespace {
 
-std::vector<CertPtr> pkcs7_certs(const std::string& der) {
-  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-  std::unique_ptr<PKCS7, decltype(&PKCS7_free)> p7(
-      d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())), PKCS7_free);
-  ERR_clear_error();
-  std::vector<CertPtr> out;
-  if (!p7 || !PKCS7_type_is_signed(p7.get()) || !p7->d.sign) return out;
-  STACK_OF(X509)* certs = p7->d.sign->cert;
-  for (int i = 0; certs && i < sk_X509_num(certs); ++i) {
-    unsigned char* buf = nullptr;
-    int len = i2d_X509(sk_X509_value(certs, i), &buf);
-    if (len <= 0) continue;
-    Bytes bytes(buf, buf + len);
-    OPENSSL_free(buf);
-    out.push_back(parse_certificate(std::move(bytes)));
-  }
-  return out;
-}
-
-// The certificates of a caIssuers body: PEM, DER certificate, or DER PKCS#7 certs-only.
+// The certificates of a caIssuers body (PEM, DER certificate, or DER PKCS#7 certs-only); none
+// when the body is something else (an HTML error page, say).
 std::vector<CertPtr> body_certificates(const std::string& body) {
-  std::vector<CertPtr> out;
   try {
-    if (body.find("-----BEGIN") != std::string::npos) {
-      for (const Bytes& block : pem_blocks(body, "PKCS7")) {
-        for (CertPtr& c : pkcs7_certs(std::string(block.begin(), block.end()))) {
-          out.push_back(std::move(c));
-        }
-      }
-      if (body.find("-----BEGIN PKCS7") == std::string::npos ||
-          body.find("CERTIFICATE-----") != std::string::npos) {
-        ByteView view(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
-        for (CertPtr& c : read_certificates(view)) out.push_back(std::move(c));
-      }
-      return out;
-    }
-    out = pkcs7_certs(body);
-    if (!out.empty()) return out;
-    ByteView view(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
-    return read_certificates(view);
+    return read_certificate_bundle(
+        ByteView(reinterpret_cast<const std::uint8_t*>(body.data()), body.size()));
   } catch (const Error&) {
-    return out;
+    return {};
   }
 }
 

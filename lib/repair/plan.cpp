@@ -324,7 +324,8 @@ RepairPlan plan_repair(const Keystore& store, const CertPool& sources,
 
   // 1. PKCS#12 certificates Java loads but never shows become trusted entries first, so that
   // chains and peers below can use them as the keystore's own certificates.
-  if (!store.hidden_certificates.empty()) {
+  bool whole_store = options.only_alias.empty();
+  if (whole_store && !store.hidden_certificates.empty()) {
     plan.converts_hidden = true;
     for (const CertPtr& cert : store.hidden_certificates) {
       NewTrustedEntry t;
@@ -352,6 +353,7 @@ RepairPlan plan_repair(const Keystore& store, const CertPool& sources,
   Keystore with_hidden = apply_plan(store, plan);
   KeystoreVerifyReport report = verify_keystore(with_hidden, sources, verify);
   for (const EntryChainReport& r : report.entries) {
+    if (!whole_store && r.alias != options.only_alias) continue;
     std::vector<CertPtr> after = rebuilt_chain(r);
     if (std::equal(after.begin(), after.end(), r.stored.begin(), r.stored.end(), same)) continue;
     describe_chain_change(r, after, plan.changes);
@@ -370,7 +372,9 @@ RepairPlan plan_repair(const Keystore& store, const CertPool& sources,
   // 4. What is still wrong once the plan is applied.
   Keystore planned = apply_plan(store, plan);
   KeystoreVerifyReport after = verify_keystore(planned, sources, verify);
-  plan.remaining = after.findings;
+  for (Finding& f : after.findings) {
+    if (whole_store || f.alias == options.only_alias) plan.remaining.push_back(std::move(f));
+  }
   PeerCheckOptions check;
   check.now = options.now;
   check.tls_server = options.tls_server;

@@ -22,7 +22,9 @@ std::string peer_label(const RepairRun& run, const PeerRepair& p, std::size_t i)
   return subject;
 }
 
-std::string change_line(const RepairChange& c, const OriginNamer& name_origin) {
+}  // namespace
+
+std::string change_text(const RepairChange& c, const OriginNamer& name_origin) {
   std::string subject = c.cert ? c.cert->subject : "";
   std::string origin = named_origin(name_origin, c.origin);
   switch (c.action) {
@@ -39,8 +41,6 @@ std::string change_line(const RepairChange& c, const OriginNamer& name_origin) {
   }
   return "?";
 }
-
-}  // namespace
 
 Json repair_json(const RepairPlan& plan, const RepairRun& run) {
   Json j;
@@ -109,7 +109,7 @@ std::string repair_text(const RepairPlan& plan, const RepairRun& run, const Mark
   if (run.dry_run && n) out += " planned (dry run: nothing written)";
   out += "\n";
   for (const RepairChange& c : plan.changes) {
-    out += "  [" + c.alias + "] " + change_line(c, run.name_origin) + "\n";
+    out += "  [" + c.alias + "] " + change_text(c, run.name_origin) + "\n";
     out += "      why: " + c.reason + "\n";
   }
   for (const ChainRepair& c : plan.chains) {
