@@ -33,6 +33,7 @@ struct VerifyOptions {
   std::vector<std::string> trust;
   bool cross_check = false;
   bool dot = false;
+  Password keypass;  // what the server's KeyManagerFactory gets: --keypass, else the store's
 };
 
 int verify_peer_chain(const VerifyOptions& o, const Keystore& store, const CertPool& pool,
@@ -61,6 +62,7 @@ int verify_chains(const VerifyOptions& o, const Keystore& store, const CertPool&
   KeystoreVerifyOptions options;
   options.now = resolve_now(o.common);
   options.name_origin = report::origin_namer(kSourceOption);
+  options.keypass = o.keypass;
   KeystoreVerifyReport report = verify_keystore(store, pool, options);
   if (o.cross_check) {
     for (const EntryChainReport& e : report.entries) {
@@ -118,6 +120,8 @@ Runner register_verify(CLI::App& app) {
     platform::tune_process_heap();
     o->dot = o->common.format == "dot";
     Password storepass = resolve_storepass(o->common, o->keystore);
+    std::optional<Password> keypass = resolve_keypass(o->common);
+    o->keypass = keypass ? *keypass : storepass;
     // The --trust sources (thousands of files, often) load while the keystore is read. A plain
     // thread joined here rather than std::async: in the MinGW build (winpthreads) the async
     // state's join corrupted the heap under Wine (verify --trust crashed).

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ksdoctor/findings.hpp"
+#include "ksdoctor/key_managers.hpp"
 #include "ksdoctor/keystore.hpp"
 #include "ksdoctor/trust.hpp"
 #include "ksdoctor/x509.hpp"
@@ -47,11 +48,15 @@ struct KeystoreVerifyOptions {
   std::int64_t now = 0;
   bool tls_server = true;   // the key entries serve TLS (prevent.ks does): check serverAuth EKU
   OriginNamer name_origin;  // empty: describe_origin
+  // The password the server's KeyManagerFactory gets: when set, the report says which key entry
+  // Java presents (key_managers) and adds EXPIRED_KEY_ENTRY_PRESENTED findings.
+  std::optional<Password> keypass;
 };
 
 struct KeystoreVerifyReport {
   std::vector<EntryChainReport> entries;  // key entries, in the keystore's order
   std::vector<Finding> findings;          // every entry's findings, alias set, in order
+  std::optional<KeyManagerPrediction> key_managers;  // when options.keypass was given
 };
 
 // `trust` holds the certificates of the caller's sources (with their origins); the keystore's own

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ksdoctor/findings.hpp"
+#include "ksdoctor/key_managers.hpp"
 #include "ksdoctor/keys.hpp"
 #include "ksdoctor/keystore.hpp"
 #include "ksdoctor/secret.hpp"
@@ -35,6 +36,8 @@ struct InspectResult {
   Keystore store;
   std::vector<KeyReport> keys;  // parallel to store.entries (status kNotChecked for certs)
   std::vector<Finding> findings;
+  // Which key entry a Java TLS server presents from this store; empty without a key password.
+  std::optional<KeyManagerPrediction> key_managers;
 };
 
 // Throws FormatError / PasswordError when the store cannot be opened at all.

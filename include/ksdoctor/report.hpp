@@ -9,6 +9,7 @@
 
 #include "ksdoctor/findings.hpp"
 #include "ksdoctor/inspect.hpp"
+#include "ksdoctor/key_managers.hpp"
 #include "ksdoctor/x509.hpp"
 
 namespace ksdoctor::report {
@@ -23,5 +24,7 @@ void write_inspect_json(const std::string& file, const InspectResult& result,
 
 std::string inspect_text(const std::string& file, const InspectResult& result);
 std::string findings_text(const std::vector<Finding>& findings);
+// "Key managers:" and one line per key type: which entry SunX509 (the default) and PKIX present.
+std::string key_managers_text(const KeyManagerPrediction& prediction);
 
 }  // namespace ksdoctor::report

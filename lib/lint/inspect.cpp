@@ -171,6 +171,11 @@ InspectResult inspect_keystore(ByteView bytes, const InspectOptions& options) {
     result.keys.push_back(std::move(report));
   }
   lint_pkcs12(store, findings);
+  if (!keypass.is_null()) {
+    result.key_managers = predict_key_managers(store, keypass, options.now);
+    std::vector<Finding> presented = key_manager_findings(store, *result.key_managers, options.now);
+    findings.insert(findings.end(), presented.begin(), presented.end());
+  }
 
   if (anchors == 0) {
     Finding f;

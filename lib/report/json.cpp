@@ -90,10 +90,68 @@ void write_finding(Out& w, const Finding& f) {
   w.close('}');
 }
 
+template <class Out>
+void write_key_managers(Out& w, const KeyManagerPrediction& p) {
+  auto alias_or_null = [&w](const std::optional<std::string>& alias) {
+    if (alias) {
+      w.string(*alias);
+    } else {
+      w.null();
+    }
+  };
+  w.open('{');
+  w.key("sunx509_init_fails");
+  w.boolean(p.sunx509_init_fails);
+  w.key("unrecoverable_aliases");
+  w.open('[');
+  for (const std::string& alias : p.unrecoverable_aliases) {
+    w.element();
+    w.string(alias);
+  }
+  w.close(']');
+  w.key("by_key_type");
+  w.open('[');
+  for (const PresentedAlias& t : p.by_key_type) {
+    w.element();
+    w.open('{');
+    w.key("key_type");
+    w.string(t.key_type);
+    w.key("sunx509");
+    alias_or_null(t.sunx509);
+    w.key("pkix");
+    alias_or_null(t.pkix);
+    if (t.sunx509_undetermined) {
+      w.key("sunx509_undetermined");
+      w.boolean(true);
+    }
+    w.key("candidates");
+    w.open('[');
+    for (const KeyManagerCandidate& c : t.candidates) {
+      w.element();
+      w.open('{');
+      w.key("alias");
+      w.string(c.alias);
+      w.key("fitness");
+      w.ascii(key_entry_fitness_name(c.fitness));
+      w.key("key_recovers");
+      w.boolean(c.key_recovers);
+      w.key("algorithms_allowed");
+      w.boolean(c.algorithms_allowed);
+      w.close('}');
+    }
+    w.close(']');
+    w.close('}');
+  }
+  w.close(']');
+  w.close('}');
+}
+
 template void write_certificate(JsonWriter&, const Certificate&);
 template void write_certificate(JsonBuilder&, const Certificate&);
 template void write_finding(JsonWriter&, const Finding&);
 template void write_finding(JsonBuilder&, const Finding&);
+template void write_key_managers(JsonWriter&, const KeyManagerPrediction&);
+template void write_key_managers(JsonBuilder&, const KeyManagerPrediction&);
 
 }  // namespace detail
 
@@ -189,6 +247,10 @@ void write_inspect(Out& w, const std::string& file, const InspectResult& result,
     flush();
   }
   w.close(']');
+  if (result.key_managers && result.key_managers->ambiguous()) {
+    w.key("key_managers");
+    detail::write_key_managers(w, *result.key_managers);
+  }
   w.key("findings");
   w.open('[');
   for (const Finding& f : result.findings) {

@@ -11,6 +11,7 @@
 #include "json_builder.hpp"
 #include "json_writer.hpp"
 #include "ksdoctor/findings.hpp"
+#include "ksdoctor/key_managers.hpp"
 #include "ksdoctor/x509.hpp"
 
 namespace ksdoctor::report::detail {
@@ -23,10 +24,16 @@ void write_certificate(Out& out, const Certificate& cert);
 template <class Out>
 void write_finding(Out& out, const Finding& finding);
 
+// The "key_managers" object: which key entry SunX509 and PKIX present (docs/json.md).
+template <class Out>
+void write_key_managers(Out& out, const KeyManagerPrediction& prediction);
+
 extern template void write_certificate(JsonWriter&, const Certificate&);
 extern template void write_certificate(JsonBuilder&, const Certificate&);
 extern template void write_finding(JsonWriter&, const Finding&);
 extern template void write_finding(JsonBuilder&, const Finding&);
+extern template void write_key_managers(JsonWriter&, const KeyManagerPrediction&);
+extern template void write_key_managers(JsonBuilder&, const KeyManagerPrediction&);
 
 // The document `write(out, flush)` describes, as nlohmann::ordered_json.
 template <class Write>

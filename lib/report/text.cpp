@@ -91,6 +91,40 @@ std::string findings_text(const std::vector<Finding>& findings) {
   return out;
 }
 
+std::string key_managers_text(const KeyManagerPrediction& p) {
+  auto quoted = [](const std::optional<std::string>& alias) {
+    return alias ? "'" + *alias + "'" : std::string("nothing");
+  };
+  std::string out = "Key managers (which key entry a Java TLS server presents):\n";
+  if (p.sunx509_init_fails) {
+    out += "  SunX509, the default key manager, cannot start: the key of ";
+    for (std::size_t i = 0; i < p.unrecoverable_aliases.size(); ++i) {
+      if (i) out += ", ";
+      out += "'" + p.unrecoverable_aliases[i] + "'";
+    }
+    out += " does not open with the key password (\"Cannot recover key\")\n";
+  }
+  for (const PresentedAlias& t : p.by_key_type) {
+    out += "  ";
+    out += t.key_type;
+    out += ": Java presents ";
+    if (p.sunx509_init_fails) {
+      out += quoted(t.pkix) + " (PKIX; SunX509 fails)";
+    } else if (t.sunx509_undetermined) {
+      out += quoted(t.pkix) + " (PKIX); SunX509's choice is undetermined";
+    } else if (t.sunx509 == t.pkix) {
+      out += quoted(t.sunx509) + " (SunX509, the default key manager, and PKIX)";
+    } else {
+      out += quoted(t.sunx509) + " (SunX509, the default key manager) / " + quoted(t.pkix) +
+             " (PKIX)";
+    }
+    out += " of ";
+    out += std::to_string(t.candidates.size());
+    out += t.candidates.size() == 1 ? " entry\n" : " entries\n";
+  }
+  return out;
+}
+
 std::string inspect_text(const std::string& file, const InspectResult& result) {
   const Keystore& store = result.store;
   std::string findings = findings_text(result.findings);
@@ -177,6 +211,10 @@ std::string inspect_text(const std::string& file, const InspectResult& result) {
     for (const CertPtr& c : store.hidden_certificates) append_cert(out, *c, 4, false);
   }
   out += '\n';
+  if (result.key_managers && result.key_managers->ambiguous()) {
+    out += key_managers_text(*result.key_managers);
+    out += '\n';
+  }
   out += findings;
   return out;
 }

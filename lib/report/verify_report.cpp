@@ -98,6 +98,10 @@ void write_keystore_verify(Out& w, const std::string& file, const KeystoreVerify
     flush();
   }
   w.close(']');
+  if (report.key_managers && report.key_managers->ambiguous()) {
+    w.key("key_managers");
+    detail::write_key_managers(w, *report.key_managers);
+  }
   w.key("findings");
   w.open('[');
   for (const std::vector<Finding>* findings : {&report.findings, &extra_findings}) {
@@ -192,6 +196,10 @@ std::string keystore_verify_text(const std::string& file, const KeystoreVerifyRe
     }
   }
   out += '\n';
+  if (report.key_managers && report.key_managers->ambiguous()) {
+    out += key_managers_text(*report.key_managers);
+    out += '\n';
+  }
   out += findings;
   return out;
 }

@@ -379,6 +379,11 @@ KeystoreVerifyReport verify_keystore(const Keystore& store, const CertPool& trus
   for (const EntryChainReport& e : report.entries) {
     report.findings.insert(report.findings.end(), e.findings.begin(), e.findings.end());
   }
+  if (options.keypass && !options.keypass->is_null()) {
+    report.key_managers = predict_key_managers(store, *options.keypass, options.now);
+    std::vector<Finding> presented = key_manager_findings(store, *report.key_managers, options.now);
+    report.findings.insert(report.findings.end(), presented.begin(), presented.end());
+  }
   return report;
 }
 

@@ -39,6 +39,7 @@
 
 #include "alloc_track.hpp"
 #include "ksdoctor/error.hpp"
+#include "ksdoctor/import.hpp"
 #include "ksdoctor/inspect.hpp"
 #include "ksdoctor/report.hpp"
 #include "subprocess.hpp"
@@ -555,6 +556,53 @@ TEST_CASE("malformed: in-process truncations and bit flips") {
   }
   for (const Subject& s : kSubjects) {
     SUBCASE(s.path) { run_all_in_process(s); }
+  }
+}
+
+// import's sources: a PEM key, a PEM certificate bundle and a PFX, each truncated at every length
+// (the PFX every 7th) and with 300 seeded bit flips, must yield material or throw
+// ksdoctor::Error — never another exception, a crash or an oversized allocation.
+TEST_CASE("malformed: in-process import sources") {
+  struct Source {
+    const char* path;
+    int kind;  // 0 PEM key, 1 certificates / CA reply, 2 PFX
+    std::size_t truncation_step;
+  };
+  const Source sources[] = {{"pki/server.key.pem", 0, 1},
+                            {"pki/server-fullchain.pem", 1, 1},
+                            {"pkcs12/openssl-fullchain.p12", 2, 7}};
+  const Bytes certs = read_fixture("pki/server-fullchain.pem");
+  for (const Source& source : sources) {
+    const Bytes original = read_fixture(source.path);
+    auto feed = [&](const Bytes& input) {
+      ByteView bytes(input.data(), input.size());
+      try {
+        if (source.kind == 0) {
+          ksdoctor::read_pem_source(bytes, ByteView(certs.data(), certs.size()), "certs",
+                                    Password::of(kPassword));
+        } else if (source.kind == 1) {
+          ksdoctor::read_cert_reply(bytes, "reply");
+        } else {
+          ksdoctor::read_pkcs12_source(bytes, "source.p12", Password::of(kPassword), "");
+        }
+      } catch (const ksdoctor::Error&) {
+      }
+    };
+    alloc_track::Window window(original.size() + kSlack);
+    feed(original);
+    for (std::size_t n = 0; n < original.size(); n += source.truncation_step) {
+      feed(Bytes(original.begin(), original.begin() + static_cast<std::ptrdiff_t>(n)));
+    }
+    std::mt19937 rng(20261207u);
+    for (int i = 0; i < 300; ++i) {
+      Bytes mutated = original;
+      std::size_t at = rng() % mutated.size();
+      mutated[at] = static_cast<std::uint8_t>(mutated[at] ^ (1u << (rng() % 8)));
+      feed(mutated);
+    }
+    CHECK_MESSAGE(alloc_track::refused == 0, source.path << ": an allocation of "
+                                                         << alloc_track::refused.load()
+                                                         << " bytes was refused");
   }
 }
 
