@@ -144,13 +144,11 @@ int run_import(const ImportCliOptions& o) {
   run.name_origin = options.name_origin;
   if (!o.dry_run && plan.ok()) {
     run.target = o.in_place ? o.keystore : o.out;
-    RepairWriteOptions write;
-    write.target = run.target;
-    write.backup = !o.no_backup;
-    write.now = options.now;
-    write.created_ms = options.created_ms;
-    RepairWriteResult written =
-        write_repaired_keystore(apply_import(store, plan), storepass, write);
+    RepairWriteResult written = write_repaired_keystore(apply_import(store, plan), storepass,
+                                                        {.target = run.target,
+                                                         .backup = !o.no_backup,
+                                                         .now = options.now,
+                                                         .created_ms = options.created_ms});
     run.written = true;
     run.backup = written.backup;
   }

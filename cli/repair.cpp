@@ -90,13 +90,11 @@ int run_repair(const RepairCliOptions& o) {
     run.target = o.in_place ? o.keystore : o.out;
     // In place with nothing to change: leave the file alone. --out always gets the keystore.
     if (plan.changes_store() || !o.in_place) {
-      RepairWriteOptions write;
-      write.target = run.target;
-      write.backup = !o.no_backup;
-      write.now = options.now;
-      write.created_ms = plan.created_ms;
-      RepairWriteResult written =
-          write_repaired_keystore(apply_plan(store, plan), storepass, write);
+      RepairWriteResult written = write_repaired_keystore(apply_plan(store, plan), storepass,
+                                                          {.target = run.target,
+                                                           .backup = !o.no_backup,
+                                                           .now = options.now,
+                                                           .created_ms = plan.created_ms});
       run.written = true;
       run.backup = written.backup;
     }

@@ -27,6 +27,11 @@ struct RepairRun {
 // One change in words: "add intermediate CN=... to the chain, from --from ca.pem".
 std::string change_text(const RepairChange& change, const OriginNamer& name_origin);
 
+// The JSON of one change ({"action", "alias", "certificate", "origin", "peer", "reason"}) and of
+// one replaced chain ({"alias", "before", "after"}), shared by repair's and import's reports.
+nlohmann::ordered_json change_json(const RepairChange& change, const OriginNamer& name_origin);
+nlohmann::ordered_json chain_repair_json(const ChainRepair& chain);
+
 // Findings: the plan's `remaining`, then the run's source warnings.
 nlohmann::ordered_json repair_json(const RepairPlan& plan, const RepairRun& run);
 std::string repair_text(const RepairPlan& plan, const RepairRun& run,

@@ -104,28 +104,10 @@ Json import_json(const ImportPlan& plan, const ImportRun& run) {
   for (const CertPtr& c : plan.given) given.push_back(certificate_json(*c));
   j["given"] = given;
   Json changes = Json::array();
-  for (const RepairChange& c : plan.changes) {
-    Json jc;
-    jc["action"] = repair_action_name(c.action);
-    jc["alias"] = c.alias;
-    jc["certificate"] = c.cert ? certificate_json(*c.cert) : Json(nullptr);
-    jc["origin"] = optional_string(named_origin(run.name_origin, c.origin));
-    jc["reason"] = c.reason;
-    changes.push_back(std::move(jc));
-  }
+  for (const RepairChange& c : plan.changes) changes.push_back(change_json(c, run.name_origin));
   j["changes"] = changes;
   Json others = Json::array();
-  for (const ChainRepair& c : plan.other_chains) {
-    Json jc;
-    jc["alias"] = c.alias;
-    Json before = Json::array();
-    Json after = Json::array();
-    for (const CertPtr& cert : c.before) before.push_back(certificate_json(*cert));
-    for (const CertPtr& cert : c.after) after.push_back(certificate_json(*cert));
-    jc["before"] = before;
-    jc["after"] = after;
-    others.push_back(std::move(jc));
-  }
+  for (const ChainRepair& c : plan.other_chains) others.push_back(chain_repair_json(c));
   j["other_chains"] = others;
   j["key_managers"] = key_managers_json(plan);
   Json findings = Json::array();

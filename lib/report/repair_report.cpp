@@ -42,6 +42,25 @@ std::string change_text(const RepairChange& c, const OriginNamer& name_origin) {
   return "?";
 }
 
+Json change_json(const RepairChange& c, const OriginNamer& name_origin) {
+  Json jc;
+  jc["action"] = repair_action_name(c.action);
+  jc["alias"] = c.alias;
+  jc["certificate"] = c.cert ? certificate_json(*c.cert) : Json(nullptr);
+  jc["origin"] = optional_string(named_origin(name_origin, c.origin));
+  jc["peer"] = c.peer < 0 ? Json(nullptr) : Json(c.peer);
+  jc["reason"] = c.reason;
+  return jc;
+}
+
+Json chain_repair_json(const ChainRepair& c) {
+  Json jc;
+  jc["alias"] = c.alias;
+  jc["before"] = chain_json(c.before);
+  jc["after"] = chain_json(c.after);
+  return jc;
+}
+
 Json repair_json(const RepairPlan& plan, const RepairRun& run) {
   Json j;
   j["file"] = run.file;
@@ -52,25 +71,10 @@ Json repair_json(const RepairPlan& plan, const RepairRun& run) {
   j["backup"] = optional_string(run.backup);
   j["sound"] = plan.sound();
   Json changes = Json::array();
-  for (const RepairChange& c : plan.changes) {
-    Json jc;
-    jc["action"] = repair_action_name(c.action);
-    jc["alias"] = c.alias;
-    jc["certificate"] = c.cert ? certificate_json(*c.cert) : Json(nullptr);
-    jc["origin"] = optional_string(named_origin(run.name_origin, c.origin));
-    jc["peer"] = c.peer < 0 ? Json(nullptr) : Json(c.peer);
-    jc["reason"] = c.reason;
-    changes.push_back(std::move(jc));
-  }
+  for (const RepairChange& c : plan.changes) changes.push_back(change_json(c, run.name_origin));
   j["changes"] = changes;
   Json chains = Json::array();
-  for (const ChainRepair& c : plan.chains) {
-    Json jc;
-    jc["alias"] = c.alias;
-    jc["before"] = chain_json(c.before);
-    jc["after"] = chain_json(c.after);
-    chains.push_back(std::move(jc));
-  }
+  for (const ChainRepair& c : plan.chains) chains.push_back(chain_repair_json(c));
   j["chains"] = chains;
   Json added = Json::array();
   for (const NewTrustedEntry& t : plan.trusted) {
