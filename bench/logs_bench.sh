@@ -51,12 +51,14 @@ LINES=$(wc -l <"$LOG")
 
 # One timed run: wall seconds and peak RSS (KB) of the command, output discarded.
 # (ksdoctor exits 1 when it finds errors: time then writes a line before its figures.)
+# Output goes to a file, not /dev/null: GNU grep sees a /dev/null stdout and stops at the first
+# match (measured: "0.00 s" for 1 GB), which would make the ratio meaningless.
 measure() {
   local f
   f=$(mktemp)
-  /usr/bin/time -o "$f" -f '%e %M' "$@" >/dev/null 2>/dev/null || true
+  /usr/bin/time -o "$f" -f '%e %M' "$@" >"$f.out" 2>/dev/null || true
   tail -1 "$f"
-  rm -f "$f"
+  rm -f "$f" "$f.out"
 }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
