@@ -146,7 +146,10 @@ void judge_as_server(const ProbeResult& r, const std::vector<ServerKeyType>& key
   } else if (r.tls) {
     offered.emplace_back(r.tls->protocol, r.tls->cipher);
   }
-  for (const auto& [protocol, suite] : offered) {
+  // A plain pair, not a structured binding: clang 14 (the fuzz build) cannot capture bindings.
+  for (const std::pair<std::string, std::string>& offer : offered) {
+    const std::string& protocol = offer.first;
+    const std::string& suite = offer.second;
     if (!java_enables_protocol(protocol) || !java_enables_suite(suite)) continue;
     bool fits = std::any_of(keys.begin(), keys.end(),
                             [&](ServerKeyType k) { return suite_fits_key(protocol, suite, k); });
