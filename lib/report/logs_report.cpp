@@ -22,7 +22,11 @@ std::string clean(std::string_view s) {
       ++i;
       continue;
     }
-    std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+    // Lead bytes: C2–DF (2), E0–EF (3), F0–F4 (4); 80–C1 and F5–FF never start a sequence.
+    std::size_t n = c >= 0xF0 && c <= 0xF4   ? 4
+                    : c >= 0xE0 && c <= 0xEF ? 3
+                    : c >= 0xC2 && c <= 0xDF ? 2
+                                             : 0;
     bool ok = n > 0 && i + n <= s.size();
     for (std::size_t k = 1; ok && k < n; ++k) {
       ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;

@@ -87,3 +87,25 @@ TEST_CASE("logs: malformed input: truncations and mutations never escape as a cr
   }
   std::remove(path.c_str());
 }
+
+// Found by fuzz_logs: a line whose bytes are not UTF-8 but look like a 3-byte sequence led by
+// F5–FF ("\xFF\x83\x83") reached the JSON unreplaced, and dump() threw.
+TEST_CASE("logs: malformed input: bytes that never lead UTF-8 are replaced in the JSON") {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "ksdoctor-logs-invalid-utf8-").string() +
+      std::to_string(testos::pid());
+  for (const char* lead : {"\xF5", "\xF8", "\xFF", "\xC0", "\xC1"}) {
+    CAPTURE(static_cast<int>(static_cast<unsigned char>(lead[0])));
+    std::string line = std::string("# SMTP ") + lead + "\x83\x83\x83 garbage\n";
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << line;
+    logs::RecordReader reader(path, 0);
+    while (reader.next()) {
+    }
+    logs::Diagnosis d;
+    d.files.push_back(reader.summary());
+    d.malformed_example = d.files[0].malformed_example;
+    REQUIRE(d.malformed_example);
+    CHECK_NOTHROW((void)report::logs_json(d).dump());
+  }
+  std::filesystem::remove(path);
+}
