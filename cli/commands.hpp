@@ -16,5 +16,6 @@ Runner register_convert(CLI::App& app);
 Runner register_logs(CLI::App& app);
 Runner register_probe(CLI::App& app);
 Runner register_import(CLI::App& app);
+Runner register_doctor(CLI::App& app);
 
 }  // namespace ksdoctor::cli

@@ -27,6 +27,7 @@ int main(int raw_argc, char** raw_argv) {
   runners["logs"] = cli::register_logs(app);
   runners["probe"] = cli::register_probe(app);
   runners["import"] = cli::register_import(app);
+  runners["doctor"] = cli::register_doctor(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
