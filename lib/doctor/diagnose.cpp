@@ -18,7 +18,7 @@ using logs::Side;
 
 // The order causes are told in (after severity): the keystore's place first — nothing else can
 // work without it — then its content, the downstream side, and what only the logs show.
-enum Rank { kPlacement, kKeystore, kDownstream, kLogs, kOther };
+enum Rank { kPlacement, kKeystore, kDownstream, kLogs, kLogsUnconfirmed, kOther };
 
 struct Ranked {
   Problem problem;
@@ -473,7 +473,8 @@ class Diagnoser {
         p.unconfirmed = downstream_unconfirmed(f);
         p.confirmed = p.unconfirmed.empty();
       }
-      add(std::move(p), kLogs);
+      Rank rank = p.confirmed ? kLogs : kLogsUnconfirmed;
+      add(std::move(p), rank);
     }
   }
 

@@ -66,6 +66,11 @@ bool sources_known(const Fix& fix) {
 // Where the chain a probe saves goes: HOST-chain.pem in the current folder.
 std::string saved_chain(const Fix& fix) { return fix.host + "-chain.pem"; }
 
+std::string capitalized(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
 std::string missing_words(const Fix& fix) {
   std::string out;
   for (const std::string& m : fix.missing) out += (out.empty() ? "" : "; ") + m;
@@ -219,21 +224,31 @@ std::string fix_text(const Problem& p) {
       }
       return "Complete the chain from the CA certificates (the keystore is backed up and "
              "replaced atomically; keytool reads the result):";
-    case FixKind::kRepairPeer:
+    case FixKind::kRepairPeer: {
+      std::string save =
+          fix.probe_first
+              ? "Save the chain it serves (" +
+                    command({"ksdoctor", "probe", fix.host + ":" + std::to_string(fix.port),
+                             "--no-enumerate", "--save-chain", saved_chain(fix)}) +
+                    "); "
+              : "";
       if (!fix.missing.empty()) {
-        return "Get the downstream MTA's issuing CA certificate (" + missing_words(fix) +
-               ") from its administrator or CA, then import it: " +
-               command({"ksdoctor", "repair", fix.keystore, "--peer",
-                        fix.probe_first ? saved_chain(fix) : fix.peer_file, "--from", "CA.pem",
-                        "--in-place"});
+        return capitalized(save + "get the downstream MTA's issuing CA certificate (" +
+                           missing_words(fix) + ") from its administrator or CA, then import it: " +
+                           command({"ksdoctor", "repair", fix.keystore, "--peer",
+                                    fix.probe_first ? saved_chain(fix) : fix.peer_file, "--from",
+                                    "CA.pem", "--in-place"}));
       }
       if (fix.from.empty() && !fix.from_aia) {
-        return "Give the downstream MTA's CA certificates with --trust FILE, then import them: " +
-               command({"ksdoctor", "repair", fix.keystore, "--peer",
-                        fix.probe_first ? saved_chain(fix) : fix.peer_file, "--from",
-                        "CA-BUNDLE.pem", "--in-place"});
+        return capitalized(
+            save +
+            "give the downstream MTA's CA certificates with --trust FILE, then import them: " +
+            command({"ksdoctor", "repair", fix.keystore, "--peer",
+                     fix.probe_first ? saved_chain(fix) : fix.peer_file, "--from", "CA-BUNDLE.pem",
+                     "--in-place"}));
       }
       return "Import exactly the CA certificate(s) Java needs to trust the downstream MTA:";
+    }
     case FixKind::kRenewKeyEntry:
       return "Renew the certificate with the CA (the CSR: keytool -certreq -alias " + fix.alias +
              "), then import the reply, validated first: " +
