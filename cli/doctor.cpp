@@ -96,7 +96,7 @@ int run_doctor_command(const DoctorCliOptions& c) {
   } else {
     std::cout << report::doctor_text(o, result, text_marks());
   }
-  return result.has_problems() ? 1 : 0;
+  return result.has_errors() ? 1 : 0;
 }
 
 }  // namespace

@@ -162,6 +162,7 @@ struct DoctorResult {
   bool network = true;
 
   bool has_problems() const;  // any error or warning
+  bool has_errors() const;
 };
 
 // Throws LocateError("NO_INSTALL_FOUND") when nothing under the root is a DLP install (or none of

@@ -394,6 +394,9 @@ class Diagnoser {
         add(std::move(p), kDownstream);
         continue;
       }
+      // A chain Java trusts (or could not judge) leaves nothing to fix on DLP's side; the
+      // server's own flaws are `probe`'s to tell.
+      if (j.verdict != JavaVerdictKind::kHandshakeFails) continue;
       for (const Finding& f : j.findings) {
         if (f.severity != Severity::kError) continue;
         Problem p = problem_from_finding(f, label_);

@@ -171,6 +171,11 @@ bool DoctorResult::has_problems() const {
                      [](const Problem& p) { return p.severity != Severity::kInfo; });
 }
 
+bool DoctorResult::has_errors() const {
+  return std::any_of(diagnosis.begin(), diagnosis.end(),
+                     [](const Problem& p) { return p.severity == Severity::kError; });
+}
+
 DoctorResult run_doctor(const DoctorOptions& o) {
   // The user's files first: a wrong --peer or --trust argument stops the run before any scan.
   TrustSources sources = load_trust_sources(o.trust, o.storepass);

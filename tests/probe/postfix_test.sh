@@ -153,5 +153,41 @@ for name in full legacy camellia; do
   fi
 done
 
+# 7. doctor on an install whose downstream MTA (the leaf-only server) is probed: it names the
+# untrusted chain and the key entry's incomplete chain, prints the commands (probe --save-chain,
+# repair --peer, repair), and after running them exactly as printed, the recheck is clean and the
+# Java client trusts the MTA with the repaired keystore.
+FIX=$(cd "$HERE/../../fixtures" && pwd)
+rm -rf "$WORK/doctor" && mkdir -p "$WORK/doctor" && cp -a "$FIX/installs/windows-ok" "$WORK/doctor/root"
+(
+  cd "$WORK/doctor" || exit 1
+  export KSDOCTOR_STOREPASS=changeit
+  ksdoctor() { "$KSDOCTOR" "$@"; }
+  ksdoctor doctor --root root --downstream 127.0.0.1:"$PORT_LEAF" --trust "$PKI/int.pem" \
+    --trust "$FIX/pki/intermediate-ca.crt.pem" --timeout 5 --format json >before.json
+  echo $? >before.rc
+  jq -r '.diagnosis[].commands[]' before.json >commands.txt
+  while IFS= read -r cmd; do
+    echo "  doctor fix: $cmd"
+    eval "$cmd" >/dev/null
+    rc=$?  # 1 is "problems found" (the probe of a leaf-only server), 2 is a failure
+    [ $rc -le 1 ] || echo "FAILED ($rc): $cmd" >>failed.txt
+  done <commands.txt
+  eval "$(jq -r .recheck before.json) --format json" >after.json
+  echo $? >after.rc
+)
+D=$WORK/doctor
+[ "$(cat "$D/before.rc")" = 1 ] || fail "doctor: exit $(cat "$D/before.rc") before the fixes, want 1"
+[ "$(jq -c '[.diagnosis[].code]' "$D/before.json")" = '["KEY_ENTRY_CHAIN_INCOMPLETE","DOWNSTREAM_CHAIN_UNTRUSTED"]' ] ||
+  fail "doctor: diagnosis $(jq -c '[.diagnosis[].code]' "$D/before.json")"
+[ "$(jq -r '.installs[0].probes[0].probe.java.verdict' "$D/before.json")" = untrusted ] ||
+  fail "doctor: the probe's verdict"
+[ ! -e "$D/failed.txt" ] || fail "doctor: fix commands failed: $(cat "$D/failed.txt")"
+[ "$(cat "$D/after.rc")" = 0 ] || fail "doctor: exit $(cat "$D/after.rc") after the fixes: $(jq -c '[.diagnosis[].code]' "$D/after.json")"
+KS="$D/root/ProgramData/Symantec/DataLossPrevention/DetectionServer/15.8.00000/keystore/prevent.ks"
+line=$("$JAVA" -cp "$CLASSES" SmtpStartTls 127.0.0.1 "$PORT_LEAF" "$KS" changeit 2>&1)
+[[ "$line" == *"verdict=trusted"* ]] || fail "doctor: Java does not trust the MTA after the fixes: $line"
+echo "case doctor: $(jq -c '[.diagnosis[].code]' "$D/before.json") -> $(jq -c '[.diagnosis[].code]' "$D/after.json"); java: $line"
+
 [ $failures = 0 ] && echo "all Postfix cases pass" || echo "$failures failure(s)"
 exit $((failures > 0))
