@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "doctor_fixes.hpp"
 #include "ksdoctor/doctor_report.hpp"
 #include "ksdoctor/error.hpp"
 
@@ -92,9 +93,9 @@ int run_doctor_command(const DoctorCliOptions& c) {
   o.probe_timeout = std::chrono::milliseconds(static_cast<long long>(c.timeout * 1000));
   DoctorResult result = run_doctor(o);
   if (output_format(c.common) == OutputFormat::kJson) {
-    std::cout << report::doctor_json(o, result).dump(2) << "\n";
+    std::cout << report::doctor_json(result, doctor_wording(o, result)).dump(2) << "\n";
   } else {
-    std::cout << report::doctor_text(o, result, text_marks());
+    std::cout << report::doctor_text(result, doctor_wording(o, result), text_marks());
   }
   return result.has_errors() ? 1 : 0;
 }

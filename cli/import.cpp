@@ -82,9 +82,16 @@ ImportMaterial read_material(const ImportCliOptions& o, const Password& srcpass)
   }
   if (!o.key.empty()) {
     Bytes key = read_file(o.key, 1 << 20);
-    ImportMaterial m = read_pem_source(key, read_file(o.cert, 1 << 24), o.cert, srcpass);
-    secure_wipe(key.data(), key.size());
-    return m;
+    try {
+      ImportMaterial m = read_pem_source(key, read_file(o.cert, 1 << 24), o.cert, srcpass);
+      secure_wipe(key.data(), key.size());
+      return m;
+    } catch (const PasswordError& e) {
+      secure_wipe(key.data(), key.size());
+      if (!srcpass.is_null()) throw;
+      throw PasswordError(e.code(), std::string(e.what()) +
+                                        " (--srcpass-env VAR or --srcpass-file FILE)");
+    }
   }
   return read_cert_reply(read_file(o.cert_reply, 1 << 24), o.cert_reply);
 }

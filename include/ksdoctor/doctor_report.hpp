@@ -1,30 +1,34 @@
 // Rendering `doctor` results: the diagnosis as an expert would say it (text), and the whole run
-// for programs (JSON, docs/json.md "doctor"). Fixes are typed in the library; the command lines
-// that carry them out are written here.
+// for programs (JSON, docs/json.md "doctor"). Fixes are typed in the library; the caller says them
+// in its own vocabulary (the CLI: its command lines) through DoctorWording.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "ksdoctor/doctor.hpp"
+#include "ksdoctor/locate_report.hpp"
 #include "ksdoctor/marks.hpp"
 
 namespace ksdoctor::report {
 
-// The command lines that apply `fix`, in order, quoted for this platform's shell (POSIX sh, or
-// cmd.exe on Windows); empty when the fix is not something to run here (another MTA's settings,
-// a certificate still to be obtained).
-std::vector<std::string> fix_commands(const Fix& fix);
-// The fix in words (with the commands, when there are any, after it).
-std::string fix_text(const Problem& problem);
+struct DoctorWording {
+  // The fix in words; empty function: the underlying finding's remedy.
+  std::function<std::string(const Problem&)> fix;
+  // The command lines that apply a fix, in order; empty function: none.
+  std::function<std::vector<std::string>(const Fix&)> commands;
+  // What to run after the fixes and a restart; "" for none.
+  std::string recheck;
+  LocateNaming locate;  // for the `locate` sub-documents
+};
 
-// The doctor run that checks again after the fixes (and a restart): the same arguments, counting
-// only log records written from `result.now` on.
-std::string recheck_command(const DoctorOptions& options, const DoctorResult& result);
+// The remedy of the finding a problem passes on (a log finding's is worded here).
+std::string problem_remedy(const Problem& problem);
 
-nlohmann::ordered_json doctor_json(const DoctorOptions& options, const DoctorResult& result);
-std::string doctor_text(const DoctorOptions& options, const DoctorResult& result,
+nlohmann::ordered_json doctor_json(const DoctorResult& result, const DoctorWording& wording);
+std::string doctor_text(const DoctorResult& result, const DoctorWording& wording,
                         const Marks& marks = kUnicodeMarks);
 
 }  // namespace ksdoctor::report

@@ -83,4 +83,9 @@ struct InstallRoots {
 };
 InstallRoots default_install_roots();
 
+// The shell an admin types commands into here: POSIX sh, or cmd.exe on Windows (how printed
+// command lines are quoted).
+enum class Shell { kPosix, kCmd };
+Shell command_shell();
+
 }  // namespace ksdoctor::platform

@@ -184,7 +184,7 @@ DoctorResult run_doctor(const DoctorOptions& o) {
     try {
       chains.push_back(read_certificates(read_file(peer.path)));
     } catch (const Error& e) {
-      throw UsageError("USAGE", "--peer " + peer.path + ": " + e.what());
+      throw UsageError("USAGE", "cannot read the peer chain " + peer.path + ": " + e.what());
     }
   }
 
@@ -210,7 +210,7 @@ DoctorResult run_doctor(const DoctorOptions& o) {
     result.installs.push_back(std::move(check));
   }
   result.diagnosis = diagnose(result.installs, o);
-  for (const Finding& f : sources.warnings) {  // a --trust source that gave less than expected
+  for (const Finding& f : sources.warnings) {  // a trust source that gave less than expected
     Problem p;
     p.code = f.code;
     p.severity = f.severity;

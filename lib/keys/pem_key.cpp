@@ -36,8 +36,7 @@ SecureBytes read_pem_private_key(ByteView pem, const Password& password) {
   std::string_view text(reinterpret_cast<const char*>(pem.data()), pem.size());
   if (encrypted(text) && password.is_null()) {
     throw PasswordError("PASSWORD_REQUIRED",
-                        "the private key is encrypted: give its password (--srcpass-env VAR or "
-                        "--srcpass-file FILE)");
+                        "the private key is encrypted: give the password it was exported with");
   }
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);

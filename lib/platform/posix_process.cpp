@@ -117,6 +117,8 @@ void prepare_heap_for_file(std::uint64_t file_size) {
 
 void survive_file_size_limit() { std::signal(SIGXFSZ, SIG_IGN); }
 
+Shell command_shell() { return Shell::kPosix; }
+
 InstallRoots default_install_roots() {
   InstallRoots roots;
   if (file_status("/opt").is_directory()) roots.programs.push_back("/opt");

@@ -156,6 +156,8 @@ void prepare_heap_for_file(std::uint64_t /*file_size*/) {}
 
 void survive_file_size_limit() {}  // no signal: a write beyond a quota fails with an error
 
+Shell command_shell() { return Shell::kCmd; }
+
 InstallRoots default_install_roots() {
   InstallRoots roots;
   // Known folders first; the environment as a fallback (both name the same folders normally).

@@ -161,8 +161,8 @@ void judge_as_server(const ProbeResult& r, const std::vector<ServerKeyType>& key
         "AS_SERVER_NO_KEY_ENTRY", Severity::kError,
         "the keystore holds no key entry Java could present: an upstream MTA's STARTTLS fails "
         "with \"no cipher suites in common\"",
-        "import the server's key and certificate chain: ksdoctor import KEYSTORE --alias NAME "
-        "--pkcs12 FILE"));
+        "import the server's key and certificate chain with ksdoctor import (from a PFX, or a "
+        "PEM key and certificate)"));
   } else if (!as.handshake_possible) {
     j.findings.push_back(finding(
         "AS_SERVER_NO_CIPHER_IN_COMMON", Severity::kError,

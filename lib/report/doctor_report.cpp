@@ -8,77 +8,12 @@
 #include "ksdoctor/report.hpp"
 #include "ksdoctor/timeutil.hpp"
 #include "ksdoctor/verify_report.hpp"
-#include "platform/platform.hpp"
 
 namespace ksdoctor::report {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// Commands are written for the shell of the machine doctor runs on: cmd.exe where '\' separates
-// paths, POSIX sh elsewhere.
-bool windows_shell() { return platform::is_separator('\\'); }
-
-std::string quote(const std::string& word) {
-  if (!word.empty() &&
-      word.find_first_not_of(
-          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-"
-          "\\") == std::string::npos &&
-      (windows_shell() || word.find('\\') == std::string::npos)) {
-    return word;
-  }
-  if (windows_shell()) return "\"" + word + "\"";
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string command(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& w : words) {
-    if (!out.empty()) out += ' ';
-    out += quote(w);
-  }
-  return out;
-}
-
-void add_sources(std::vector<std::string>& words, const Fix& fix) {
-  for (const std::string& from : fix.from) {
-    words.push_back("--from");
-    words.push_back(from);
-  }
-  if (fix.from_aia) {
-    words.push_back("--from");
-    words.push_back("aia");
-  }
-}
-
-bool sources_known(const Fix& fix) {
-  return fix.missing.empty() && (!fix.from.empty() || fix.from_aia);
-}
-
-// Where the chain a probe saves goes: HOST-chain.pem in the current folder.
-std::string saved_chain(const Fix& fix) { return fix.host + "-chain.pem"; }
-
-std::string capitalized(std::string s) {
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
-  return s;
-}
-
-std::string missing_words(const Fix& fix) {
-  std::string out;
-  for (const std::string& m : fix.missing) out += (out.empty() ? "" : "; ") + m;
-  return out;
-}
-
 std::string hosts_words(const std::vector<std::string>& hosts) {
-  if (hosts.empty()) return "the MTA";
   std::string out;
   for (std::size_t i = 0; i < hosts.size() && i < 5; ++i) out += (i ? ", " : "") + hosts[i];
   if (hosts.size() > 5) out += " and " + std::to_string(hosts.size() - 5) + " more";
@@ -152,160 +87,25 @@ Json evidence_json(const Evidence& e) {
   return j;
 }
 
-}  // namespace
-
-std::vector<std::string> fix_commands(const Fix& fix) {
-  std::vector<std::string> out;
-  switch (fix.kind) {
-    case FixKind::kLocateFix: {
-      std::vector<std::string> words = {"ksdoctor", "locate", "--fix", "--root", fix.root};
-      if (!fix.version.empty()) {
-        words.push_back("--dlp-version");
-        words.push_back(fix.version);
-      }
-      out.push_back(command(words));
-      if (!fix.copy.empty()) {
-        // The misplaced copy keeps a backup name, so nobody imports into it again.
-        std::string retired = fix.copy + ".misplaced.bak";
-        out.push_back(windows_shell() ? command({"move", fix.copy, retired})
-                                      : command({"mv", "--", fix.copy, retired}));
-      }
-      break;
-    }
-    case FixKind::kRepairChains: {
-      if (!sources_known(fix)) break;
-      std::vector<std::string> words = {"ksdoctor", "repair", fix.keystore};
-      add_sources(words, fix);
-      words.push_back("--in-place");
-      out.push_back(command(words));
-      break;
-    }
-    case FixKind::kRepairPeer: {
-      if (!sources_known(fix)) break;
-      std::string peer = fix.peer_file;
-      if (fix.probe_first) {
-        peer = saved_chain(fix);
-        out.push_back(command({"ksdoctor", "probe", fix.host + ":" + std::to_string(fix.port),
-                               "--no-enumerate", "--save-chain", peer}));
-      }
-      std::vector<std::string> words = {"ksdoctor", "repair", fix.keystore, "--peer", peer};
-      add_sources(words, fix);
-      words.push_back("--in-place");
-      out.push_back(command(words));
-      break;
-    }
-    case FixKind::kRenewKeyEntry:
-    case FixKind::kUpstreamMta:
-    case FixKind::kDownstreamMta:
-    case FixKind::kFindingRemedy:
-    case FixKind::kCheckNetwork:
-      break;
-  }
-  return out;
+std::string fix_words(const Problem& p, const DoctorWording& wording) {
+  return wording.fix ? wording.fix(p) : problem_remedy(p);
 }
 
-std::string fix_text(const Problem& p) {
-  const Fix& fix = p.fix;
-  switch (fix.kind) {
-    case FixKind::kLocateFix:
-      return "Copy the usable keystore to the folder DLP reads (a backup of anything there is "
-             "kept), then give the misplaced copy a backup name so nobody imports into it again:";
-    case FixKind::kRepairChains:
-      if (!fix.missing.empty()) {
-        return "Get the issuing CA certificate(s) from the CA (" + missing_words(fix) +
-               "), then: " +
-               command({"ksdoctor", "repair", fix.keystore, "--from", "CA.pem", "--in-place"});
-      }
-      if (fix.from.empty() && !fix.from_aia) {
-        return "Give the CA bundle with --trust FILE (or let ksdoctor fetch the issuers: "
-               "--from aia), then: " +
-               command(
-                   {"ksdoctor", "repair", fix.keystore, "--from", "CA-BUNDLE.pem", "--in-place"});
-      }
-      return "Complete the chain from the CA certificates (the keystore is backed up and "
-             "replaced atomically; keytool reads the result):";
-    case FixKind::kRepairPeer: {
-      std::string save =
-          fix.probe_first
-              ? "Save the chain it serves (" +
-                    command({"ksdoctor", "probe", fix.host + ":" + std::to_string(fix.port),
-                             "--no-enumerate", "--save-chain", saved_chain(fix)}) +
-                    "); "
-              : "";
-      if (!fix.missing.empty()) {
-        return capitalized(save + "get the downstream MTA's issuing CA certificate (" +
-                           missing_words(fix) + ") from its administrator or CA, then import it: " +
-                           command({"ksdoctor", "repair", fix.keystore, "--peer",
-                                    fix.probe_first ? saved_chain(fix) : fix.peer_file, "--from",
-                                    "CA.pem", "--in-place"}));
-      }
-      if (fix.from.empty() && !fix.from_aia) {
-        return capitalized(
-            save +
-            "give the downstream MTA's CA certificates with --trust FILE, then import them: " +
-            command({"ksdoctor", "repair", fix.keystore, "--peer",
-                     fix.probe_first ? saved_chain(fix) : fix.peer_file, "--from", "CA-BUNDLE.pem",
-                     "--in-place"}));
-      }
-      return "Import exactly the CA certificate(s) Java needs to trust the downstream MTA:";
-    }
-    case FixKind::kRenewKeyEntry:
-      return "Renew the certificate with the CA (the CSR: keytool -certreq -alias " + fix.alias +
-             "), then import the reply, validated first: " +
-             command({"ksdoctor", "import", fix.keystore, "--alias", fix.alias, "--cert-reply",
-                      "REPLY.pem", "--in-place"});
-    case FixKind::kUpstreamMta:
-    case FixKind::kDownstreamMta: {
-      std::string who = fix.kind == FixKind::kUpstreamMta ? "On the sending (upstream) MTA "
-                                                          : "On the downstream MTA ";
-      std::string remedy = fix.remedy;
-      for (const Evidence& e : p.evidence) {
-        if (remedy.empty() && e.log) remedy = log_finding_remedy(*e.log);
-      }
-      return who + hosts_words(fix.hosts) + ": " + remedy;
-    }
-    case FixKind::kCheckNetwork:
-      return "Check that the gateway can reach " + hosts_words(fix.hosts) +
-             " (firewall, name resolution), then run doctor again.";
-    case FixKind::kFindingRemedy:
-      if (!fix.remedy.empty()) return fix.remedy;
-      for (const Evidence& e : p.evidence) {
-        if (e.log) return log_finding_remedy(*e.log);
-      }
-      return "";
+std::vector<std::string> commands(const Problem& p, const DoctorWording& wording) {
+  return wording.commands ? wording.commands(p.fix) : std::vector<std::string>{};
+}
+
+}  // namespace
+
+std::string problem_remedy(const Problem& p) {
+  if (!p.fix.remedy.empty()) return p.fix.remedy;
+  for (const Evidence& e : p.evidence) {
+    if (e.log) return log_finding_remedy(*e.log);
   }
   return "";
 }
 
-std::string recheck_command(const DoctorOptions& o, const DoctorResult& result) {
-  std::vector<std::string> words = {"ksdoctor", "doctor", "--root", o.root};
-  if (o.version) {
-    words.push_back("--dlp-version");
-    words.push_back(*o.version);
-  }
-  for (const DownstreamTarget& t : o.downstream) {
-    words.push_back("--downstream");
-    words.push_back(t.host + ":" + std::to_string(t.port));
-  }
-  for (const PeerChainSpec& p : o.peers) {
-    words.push_back("--peer");
-    words.push_back(p.host.empty() ? p.path : p.host + "=" + p.path);
-  }
-  for (const std::string& t : o.trust) {
-    words.push_back("--trust");
-    words.push_back(t);
-  }
-  for (const std::string& l : o.log_paths) {
-    words.push_back("--logs");
-    words.push_back(l);
-  }
-  if (!o.network) words.push_back("--no-network");
-  words.push_back("--since");
-  words.push_back(format_rfc3339(result.now));
-  return command(words);
-}
-
-Json doctor_json(const DoctorOptions& o, const DoctorResult& result) {
+Json doctor_json(const DoctorResult& result, const DoctorWording& wording) {
   Json installs = Json::array();
   for (const InstallCheck& c : result.installs) {
     Json j;
@@ -318,7 +118,7 @@ Json doctor_json(const DoctorOptions& o, const DoctorResult& result) {
     one.root = result.root;
     one.installs.push_back(c.locate);
     one.findings = c.locate.findings;
-    j["locate"] = locate_json(one, nullptr, LocateNaming{"--property"});
+    j["locate"] = locate_json(one, nullptr, wording.locate);
     j["inspect"] = c.inspect ? inspect_json(c.opened_path, *c.inspect) : Json();
     j["verify"] = c.verify ? keystore_verify_json(c.opened_path, *c.verify, {}) : Json();
     if (!c.keystore_error.empty()) j["keystore_error"] = c.keystore_error;
@@ -367,8 +167,8 @@ Json doctor_json(const DoctorOptions& o, const DoctorResult& result) {
     for (const Evidence& e : p.evidence) evidence.push_back(evidence_json(e));
     j["evidence"] = std::move(evidence);
     j["explains"] = p.explains;
-    j["fix"] = fix_text(p);
-    j["commands"] = fix_commands(p.fix);
+    j["fix"] = fix_words(p, wording);
+    j["commands"] = commands(p, wording);
     diagnosis.push_back(std::move(j));
   }
   Json out;
@@ -376,11 +176,12 @@ Json doctor_json(const DoctorOptions& o, const DoctorResult& result) {
   out["at"] = format_rfc3339(result.now);
   out["installs"] = std::move(installs);
   out["diagnosis"] = std::move(diagnosis);
-  out["recheck"] = recheck_command(o, result);
+  out["recheck"] = wording.recheck;
   return out;
 }
 
-std::string doctor_text(const DoctorOptions& o, const DoctorResult& result, const Marks& marks) {
+std::string doctor_text(const DoctorResult& result, const DoctorWording& wording,
+                        const Marks& marks) {
   std::string out;
   for (const InstallCheck& c : result.installs) {
     out += "DLP " + c.locate.install.label() + " (" + c.locate.install.layout.name +
@@ -461,14 +262,16 @@ std::string doctor_text(const DoctorOptions& o, const DoctorResult& result, cons
       out += p.explains.empty() ? "   In the logs:\n" : "   Explains these log records:\n";
       for (const Evidence* e : symptoms) out += "     - " + evidence_line(*e) + "\n";
     }
-    out += "   Fix: " + fix_text(p) + "\n";
-    for (const std::string& cmd : fix_commands(p.fix)) out += "     " + cmd + "\n";
+    out += "   Fix: " + fix_words(p, wording) + "\n";
+    for (const std::string& cmd : commands(p, wording)) out += "     " + cmd + "\n";
   }
-  out +=
-      "\nThe commands read the store password from KSDOCTOR_STOREPASS (or ask for it). After the "
-      "fixes, restart the detection server and check again, counting only what is logged "
-      "from now on:\n     " +
-      recheck_command(o, result) + "\n";
+  if (!wording.recheck.empty()) {
+    out +=
+        "\nThe commands read the store password from KSDOCTOR_STOREPASS (or ask for it). After "
+        "the fixes, restart the detection server and check again, counting only what is "
+        "logged from now on:\n     " +
+        wording.recheck + "\n";
+  }
   return out;
 }
 
