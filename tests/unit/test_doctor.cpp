@@ -6,11 +6,12 @@
 #include <algorithm>
 #include <string>
 
+#include "doctor_fixes.hpp"
 #include "fixture_util.hpp"
 #include "ksdoctor/doctor.hpp"
 #include "ksdoctor/doctor_report.hpp"
 #include "ksdoctor/timeutil.hpp"
-#include "platform/platform.hpp"
+#include "ksdoctor/system.hpp"
 
 using namespace ksdoctor;
 
@@ -202,16 +203,16 @@ TEST_CASE("doctor: NPE records with the keystore in place are history, not a cau
   CHECK_FALSE(d[0].confirmed);
 }
 
-TEST_CASE("doctor report: fix commands are quoted for the shell and in order") {
+TEST_CASE("doctor cli: fix commands are quoted for the shell and in order") {
   Fix fix;
   fix.kind = FixKind::kLocateFix;
   fix.root = "/mnt/c";
   fix.version = "16.0";
   fix.copy = "/mnt/c/Program Files/DLP/prevent.ks";
-  std::vector<std::string> cmds = report::fix_commands(fix);
+  std::vector<std::string> cmds = cli::fix_commands(fix);
   REQUIRE(cmds.size() == 2);
   CHECK(cmds[0] == "ksdoctor locate --fix --root /mnt/c --dlp-version 16.0");
-  if (!platform::is_separator('\\')) {
+  if (platform::command_shell() == platform::Shell::kPosix) {
     CHECK(cmds[1] ==
           "mv -- '/mnt/c/Program Files/DLP/prevent.ks' '/mnt/c/Program "
           "Files/DLP/prevent.ks.misplaced.bak'");
@@ -223,17 +224,17 @@ TEST_CASE("doctor report: fix commands are quoted for the shell and in order") {
   peer.probe_first = true;
   peer.host = "mx.example";
   peer.from_aia = true;
-  cmds = report::fix_commands(peer);
+  cmds = cli::fix_commands(peer);
   REQUIRE(cmds.size() == 2);
   CHECK(cmds[0] == "ksdoctor probe mx.example:25 --no-enumerate --save-chain mx.example-chain.pem");
   CHECK(cmds[1] ==
         "ksdoctor repair /data/prevent.ks --peer mx.example-chain.pem --from aia --in-place");
 
   peer.from_aia = false;  // nowhere to take the issuer from: advice, nothing to run
-  CHECK(report::fix_commands(peer).empty());
+  CHECK(cli::fix_commands(peer).empty());
 }
 
-TEST_CASE("doctor report: the recheck repeats the run from now on") {
+TEST_CASE("doctor cli: the recheck repeats the run from now on") {
   DoctorOptions o;
   o.root = "/";
   o.peers.push_back({"mx", "chain.pem"});
@@ -241,7 +242,7 @@ TEST_CASE("doctor report: the recheck repeats the run from now on") {
   o.network = false;
   DoctorResult r;
   r.now = parse_time("2026-12-07T10:00:00Z");
-  CHECK(report::recheck_command(o, r) ==
+  CHECK(cli::recheck_command(o, r) ==
         "ksdoctor doctor --root / --peer mx=chain.pem --trust bundle.pem --no-network --since "
         "2026-12-07T10:00:00Z");
 }
