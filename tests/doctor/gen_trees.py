@@ -108,8 +108,19 @@ def write_tree(tree_dir, rng, stores, index):
     peer_named = rng.random() < 0.7
     trust = rng.random() < 0.7
     incidents = sorted(i for i in CODES if rng.random() < 0.35)
-    if index == 0:  # one tree with nothing wrong at all
+    # The first trees are fixed combinations the random ones might miss.
+    if index == 0:  # nothing wrong at all
         placement, defect, peer, incidents = "correct", "none", "full", []
+    elif index == 1:  # the demo's story
+        kind, placement, defect, peer = "windows", "misplaced", "leafonly", "leaf"
+        peer_named, trust = True, True
+        incidents = ["decode_error", "keystore_npe", "no_tls", "pkix", "sslengine"]
+    elif index == 2:  # the downstream cause explains SSLEngine problems too
+        placement, defect, peer, peer_named = "correct", "none", "leaf", False
+        incidents = ["pkix", "sslengine"]
+    elif index == 3:  # no keystore anywhere: peers cannot be judged; PKIX stays unexplained
+        placement, defect, peer = "missing", "leafonly", "leaf"
+        incidents = ["no_cipher", "pkix", "sslengine"]
 
     program, data, value = layout(kind, version)
     properties = os.path.join(root, program, "Protect", "config", "Protect.properties")
