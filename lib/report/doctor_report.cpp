@@ -87,6 +87,35 @@ Json evidence_json(const Evidence& e) {
   return j;
 }
 
+// `text` broken at spaces into lines of at most 100 columns (a word longer than that — a path —
+// keeps its own line), the first line after `first`, the others after `rest`.
+std::string wrapped(const std::string& text, const std::string& first, const std::string& rest) {
+  constexpr std::size_t kWidth = 100;
+  std::string out, line = first;
+  std::size_t i = 0, columns = first.size(), fresh = first.size();
+  while (i < text.size()) {
+    std::size_t end = text.find(' ', i);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(i, end - i);
+    // Columns, not bytes: UTF-8 continuation bytes take none.
+    std::size_t width = 0;
+    for (char c : word) width += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    if (columns > fresh && columns + 1 + width > kWidth) {
+      out += line + "\n";
+      line = rest;
+      columns = fresh = rest.size();
+    }
+    if (columns > fresh) {
+      line += ' ';
+      ++columns;
+    }
+    line += word;
+    columns += width;
+    i = end + 1;
+  }
+  return out + line + "\n";
+}
+
 std::string fix_words(const Problem& p, const DoctorWording& wording) {
   return wording.fix ? wording.fix(p) : problem_remedy(p);
 }
@@ -250,19 +279,21 @@ std::string doctor_text(const DoctorResult& result, const DoctorWording& wording
     if (p.alias) out += " (key entry '" + *p.alias + "')";
     if (!p.host.empty()) out += " (" + p.host + ")";
     if (!p.install.empty()) out += " [DLP " + p.install + "]";
-    out += "\n   " + problem_message(p) + "\n";
-    if (!p.confirmed) out += "   Seen in the logs, not confirmed: " + p.unconfirmed + ".\n";
+    out += "\n" + wrapped(problem_message(p), "   ", "   ");
+    if (!p.confirmed) {
+      out += wrapped("Seen in the logs, not confirmed: " + p.unconfirmed + ".", "   ", "   ");
+    }
     std::vector<const Evidence*> causes, symptoms;
     for (const Evidence& e : p.evidence) (e.log ? symptoms : causes).push_back(&e);
     if (!causes.empty()) {
       out += "   Evidence:\n";
-      for (const Evidence* e : causes) out += "     - " + evidence_line(*e) + "\n";
+      for (const Evidence* e : causes) out += wrapped(evidence_line(*e), "     - ", "       ");
     }
     if (!symptoms.empty()) {
       out += p.explains.empty() ? "   In the logs:\n" : "   Explains these log records:\n";
-      for (const Evidence* e : symptoms) out += "     - " + evidence_line(*e) + "\n";
+      for (const Evidence* e : symptoms) out += wrapped(evidence_line(*e), "     - ", "       ");
     }
-    out += "   Fix: " + fix_words(p, wording) + "\n";
+    out += wrapped("Fix: " + fix_words(p, wording), "   ", "   ");
     for (const std::string& cmd : commands(p, wording)) out += "     " + cmd + "\n";
   }
   if (!wording.recheck.empty()) {
