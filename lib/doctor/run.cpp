@@ -84,11 +84,16 @@ std::optional<logs::Time> default_since(const logs::Diagnosis& all) {
 void read_logs(InstallCheck& check, const DoctorOptions& o) {
   std::vector<std::string> paths = o.log_paths;
   if (paths.empty()) {
+    // Where the gateway's logs are is not documented publicly: the data folder's `logs` (where
+    // current installs keep their data) and the program folder's `Protect/logs` (older ones).
     const Install& install = check.locate.install;
-    if (!install.data_dir_exists) return;
-    std::string folder = paths::join(install.data_dir, "logs");
-    if (!platform::file_status(folder).is_directory()) return;
-    paths.push_back(folder);
+    std::vector<std::string> candidates = {paths::join(install.program_dir, "Protect/logs")};
+    if (install.data_dir_exists)
+      candidates.insert(candidates.begin(), paths::join(install.data_dir, "logs"));
+    for (const std::string& folder : candidates) {
+      if (platform::file_status(folder).is_directory()) paths.push_back(folder);
+    }
+    if (paths.empty()) return;
   }
   try {
     check.log_files = logs::expand_log_paths(paths);
