@@ -4,7 +4,8 @@
 #   linux:   DIST_DIR/ksdoctor-VERSION-linux-x86_64.tar.gz (folder ksdoctor-VERSION-linux-x86_64/)
 #   windows: DIST_DIR/ksdoctor-VERSION-windows-x86_64.zip
 # then rewrites DIST_DIR/SHA256SUMS over every archive present. BINARY is stripped in the copy only.
-# DEPS_PREFIX is where scripts/build-openssl.sh (and build-zlib.sh) installed, with their licences.
+# DEPS_PREFIX is where scripts/build-openssl.sh, build-zlib.sh and build-curl.sh installed, with
+# their licences.
 set -euo pipefail
 
 usage="usage: make-dist.sh linux|windows BINARY DEPS_PREFIX DIST_DIR VERSION"
@@ -47,17 +48,27 @@ mkdir -p "$stage/$name/licences"
 cp "$binary" "$stage/$name/$exe"
 "$strip" "$stage/$name/$exe"
 
-# Licences: only of what the binary really contains (zlib only once the log reader links it).
+# Licences: only of what the binary really contains. The symbol table is read once into a
+# variable: `nm | grep -q` under pipefail fails whenever grep stops reading first (nm gets SIGPIPE),
+# which silently dropped the zlib licence.
 copy_licence() { cp "$2" "$stage/$name/licences/$1"; echo "  licences/$1  $3"; }
-linked="OpenSSL from Debian's source package"
-if "$nm" "$binary" 2>/dev/null | grep -qE ' T (inflateInit2_|zlibVersion)$'; then
-  linked="OpenSSL and zlib from Debian's source packages"
-fi
+symbols=$("$nm" "$binary" 2>/dev/null || true)
+links() { grep -qE "$1" <<<"$symbols"; }
+has_zlib=false has_curl=false
+links ' [Tt] (inflateInit2_|zlibVersion)$' && has_zlib=true
+links ' [Tt] curl_easy_init$' && has_curl=true
+linked="OpenSSL"
+$has_zlib && linked+=", zlib"
+$has_curl && linked+=", libcurl"
+linked+=" from Debian's source packages"
 listing=$(
   copy_licence OpenSSL-LICENSE.txt "$deps_prefix/OPENSSL-LICENSE.txt" \
     "OpenSSL $(cut -d' ' -f2 <"$deps_prefix/.ksdoctor-openssl.stamp" | head -1) (Apache-2.0)"
-  if "$nm" "$binary" 2>/dev/null | grep -qE ' T (inflateInit2_|zlibVersion)$'; then
+  if $has_zlib; then
     copy_licence zlib-LICENSE.txt "$deps_prefix/ZLIB-LICENSE.txt" "zlib"
+  fi
+  if $has_curl; then
+    copy_licence curl-LICENSE.txt "$deps_prefix/CURL-LICENSE.txt" "libcurl (curl licence, MIT-style)"
   fi
   for entry in "${runtime[@]}"; do
     file=${entry##*:}
