@@ -45,11 +45,12 @@ Runner register_inspect(CLI::App& app) {
     options.now = resolve_now(*opts);
     options.warn_days = opts->warn_days;
     prepare_heap_for(*path);
-    InspectResult result;
-    {
-      FileBuffer bytes = FileBuffer::read(*path);
-      result = inspect_keystore(bytes, options);
-    }  // the result holds copies; the output can reuse this memory
+    // The file goes onto the heap prepared above (2 MiB pages, the file buffer first), not into a
+    // FileBuffer of 4 KiB pages: on virtual machines a first touch of each of those costs
+    // ≈ 15 µs, ≈ 18 ms for the 5 000-entry stores (bench/RESULTS.md, "The read buffer").
+    Bytes bytes = read_file(*path);
+    InspectResult result = inspect_keystore(bytes, options);
+    Bytes().swap(bytes);  // the result holds copies; let the output reuse this memory
     if (output_format(*opts) == OutputFormat::kJson) {
       report::write_inspect_json(*path, result, [](std::string_view piece) {
         std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
