@@ -58,12 +58,18 @@ compare_all_keystores() {
              -o -name '*.pfx' -o -name '*.ks' \) -print0 | sort -z)
 }
 
-# compare_all_installs: `ksdoctor locate --root DIR --format json` on every install tree.
+# compare_all_installs: `ksdoctor locate --root DIR --format json` on every install tree, and
+# `doctor` on each of them and on the demo install (at a fixed time: its JSON names the time).
 compare_all_installs() {
   local root
   for root in fixtures/installs/*/; do
     compare_case locate --format json --root "${root%/}"
+    compare_case doctor --format json --no-network --at 2026-12-01T00:00:00Z --storepass changeit \
+      --root "${root%/}"
   done
+  compare_case doctor --format json --no-network --at 2026-12-01T00:00:00Z --storepass changeit \
+    --root fixtures/demo/tree --peer mail.partner.example=fixtures/demo/downstream-chain.pem \
+    --trust fixtures/demo/ca-bundle.pem
 }
 
 # compare_all_logs: `ksdoctor logs --format json` on every SMTP log fixture and the rotated folder
