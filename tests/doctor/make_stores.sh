@@ -14,52 +14,11 @@
 set -euo pipefail
 OUT=$1
 rm -rf "$OUT"
-mkdir -p "$OUT/ca/newcerts"
 CA=$OUT/ca
 PW=changeit
-: >"$CA/index.txt"
-echo 3000 >"$CA/serial"
-cat >"$CA/ca.cnf" <<EOF
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-dir = $CA
-database = \$dir/index.txt
-new_certs_dir = \$dir/newcerts
-serial = \$dir/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-email_in_dn = no
-preserve = yes
-copy_extensions = none
-[ policy_any ]
-countryName = optional
-organizationName = optional
-commonName = supplied
-[ req ]
-distinguished_name = req_dn
-prompt = no
-[ req_dn ]
-CN = unused
-[ v3_root ]
-basicConstraints = critical, CA:true
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[ v3_intermediate ]
-basicConstraints = critical, CA:true, pathlen:0
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[ v3_server ]
-basicConstraints = critical, CA:false
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:\${ENV::LEAF_DNS}
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-EOF
-export LEAF_DNS=unused
+# shellcheck source=../../fixtures/ca_config.sh
+source "$(cd "$(dirname "$0")/../../fixtures" && pwd)/ca_config.sh"
+write_ca_config "$CA" 3000
 
 quiet() {  # run quietly, show the output when it fails
   if ! "$@" >"$OUT/cmd.log" 2>&1; then
