@@ -128,6 +128,43 @@ std::int64_t resolve_now(const CommonOptions& opts) {
       .count();
 }
 
+namespace {
+
+std::uint16_t parse_port(const std::string& text) {
+  if (text.empty() || text.size() > 5 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    throw UsageError("USAGE", "bad port \"" + text + "\" (expected 1-65535)");
+  }
+  unsigned long v = std::stoul(text);
+  if (v == 0 || v > 65535) throw UsageError("USAGE", "bad port " + text + " (expected 1-65535)");
+  return static_cast<std::uint16_t>(v);
+}
+
+}  // namespace
+
+HostPort parse_host_port(const std::string& text, std::uint16_t port) {
+  HostPort out{"", port};
+  if (text.empty()) throw UsageError("USAGE", "no host given");
+  if (text.front() == '[') {
+    std::size_t close = text.find(']');
+    if (close == std::string::npos) throw UsageError("USAGE", "unclosed '[' in " + text);
+    out.host = text.substr(1, close - 1);
+    std::string rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') throw UsageError("USAGE", "expected :PORT after ] in " + text);
+      out.port = parse_port(rest.substr(1));
+    }
+  } else if (std::count(text.begin(), text.end(), ':') == 1) {
+    std::size_t colon = text.find(':');
+    out.host = text.substr(0, colon);
+    out.port = parse_port(text.substr(colon + 1));
+  } else {
+    out.host = text;  // a name, an IPv4 address, or an IPv6 address without a port
+  }
+  if (out.host.empty()) throw UsageError("USAGE", "no host in " + text);
+  return out;
+}
+
 bool names_aia(const std::vector<std::string>& from) {
   return std::find(from.begin(), from.end(), kAiaSource) != from.end();
 }

@@ -59,6 +59,14 @@ bool names_aia(const std::vector<std::string>& from);
 std::vector<std::string> without_aia(const std::vector<std::string>& from);
 AiaOptions aia_options(int timeout_ms);
 
+// HOST, HOST:PORT, [IPv6]:PORT, or a bare IPv6 address; `port` unless one is given. UsageError
+// for an empty host or a port outside 1-65535.
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+HostPort parse_host_port(const std::string& text, std::uint16_t port);
+
 // The console, prepared on the first call (main makes it before any output) and what it shows.
 const platform::ConsoleSupport& console();
 // ✔ and ✘ where stdout shows them, ASCII words elsewhere.

@@ -46,41 +46,16 @@ PeerChainSpec parse_peer(const std::string& text) {
   return spec;
 }
 
-DownstreamTarget parse_downstream(const std::string& text) {
-  DownstreamTarget t;
-  std::string host = text;
-  std::string port;
-  if (!text.empty() && text.front() == '[') {
-    std::size_t close = text.find(']');
-    if (close == std::string::npos) throw UsageError("USAGE", "unclosed '[' in " + text);
-    host = text.substr(1, close - 1);
-    if (close + 1 < text.size()) {
-      if (text[close + 1] != ':') throw UsageError("USAGE", "expected :PORT after ] in " + text);
-      port = text.substr(close + 2);
-    }
-  } else if (std::count(text.begin(), text.end(), ':') == 1) {
-    host = text.substr(0, text.find(':'));
-    port = text.substr(text.find(':') + 1);
-  }
-  if (host.empty()) throw UsageError("USAGE", "--downstream " + text + ": no host");
-  t.host = host;
-  if (!port.empty()) {
-    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(port) == 0 || std::stoul(port) > 65535) {
-      throw UsageError("USAGE", "--downstream " + text + ": bad port (expected 1-65535)");
-    }
-    t.port = static_cast<std::uint16_t>(std::stoul(port));
-  }
-  return t;
-}
-
 // doctor opens many files and must run unattended from orchestration: a password from the
 // options or KSDOCTOR_STOREPASS, a prompt only on a terminal, else Java's null password.
 int run_doctor_command(const DoctorCliOptions& c) {
   DoctorOptions o;
   o.root = c.root.empty() ? default_locate_root() : c.root;
   if (!c.version.empty()) o.version = c.version;
-  for (const std::string& d : c.downstream) o.downstream.push_back(parse_downstream(d));
+  for (const std::string& d : c.downstream) {
+    HostPort target = parse_host_port(d, 25);
+    o.downstream.push_back({target.host, target.port});
+  }
   for (const std::string& p : c.peers) o.peers.push_back(parse_peer(p));
   o.trust = c.trust;
   o.log_paths = c.logs;

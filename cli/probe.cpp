@@ -33,38 +33,6 @@ struct ProbeCliOptions {
   bool no_enumerate = false;
 };
 
-std::uint16_t parse_port(const std::string& text) {
-  if (text.empty() || text.size() > 5 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
-    throw UsageError("USAGE", "bad port \"" + text + "\" (expected 1-65535)");
-  }
-  unsigned long v = std::stoul(text);
-  if (v == 0 || v > 65535) throw UsageError("USAGE", "bad port " + text + " (expected 1-65535)");
-  return static_cast<std::uint16_t>(v);
-}
-
-// HOST, HOST:PORT, [IPv6]:PORT, or a bare IPv6 address.
-void parse_target(const std::string& target, ProbeOptions& o) {
-  if (target.empty()) throw UsageError("USAGE", "no host to probe");
-  if (target.front() == '[') {
-    std::size_t close = target.find(']');
-    if (close == std::string::npos) throw UsageError("USAGE", "unclosed '[' in " + target);
-    o.host = target.substr(1, close - 1);
-    std::string rest = target.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') throw UsageError("USAGE", "expected :PORT after ] in " + target);
-      o.port = parse_port(rest.substr(1));
-    }
-  } else if (std::count(target.begin(), target.end(), ':') == 1) {
-    std::size_t colon = target.find(':');
-    o.host = target.substr(0, colon);
-    o.port = parse_port(target.substr(colon + 1));
-  } else {
-    o.host = target;  // a name, an IPv4 address, or an IPv6 address without a port
-  }
-  if (o.host.empty()) throw UsageError("USAGE", "no host in " + target);
-}
-
 ServerKeyType key_type(const Certificate& cert) {
   if (cert.key.algorithm == "RSA" || cert.key.algorithm == "RSASSA-PSS") return ServerKeyType::kRsa;
   if (cert.key.algorithm == "EC") return ServerKeyType::kEc;
@@ -105,7 +73,9 @@ Runner register_probe(CLI::App& app) {
   add_time_options(*cmd, o->common);
   return [o]() {
     ProbeOptions options;
-    parse_target(o->target, options);
+    HostPort target = parse_host_port(o->target, 25);
+    options.host = target.host;
+    options.port = target.port;
     if (o->starttls.empty()) {
       options.starttls = options.port == 465 ? StartTls::kNone : StartTls::kSmtp;
     } else {
