@@ -6,12 +6,20 @@
 #include <set>
 
 #include "core/strings.hpp"
+#include "doctor/parts.hpp"
 #include "ksdoctor/doctor.hpp"
 #include "ksdoctor/timeutil.hpp"
 
 namespace ksdoctor {
 namespace {
 
+using doctor_parts::detail;
+using doctor_parts::finding_evidence;
+using doctor_parts::is_key_entry_chain_code;
+using doctor_parts::mentions_certificate_alert;
+using doctor_parts::names_host;
+using doctor_parts::problem_from_finding;
+using doctor_parts::Symptoms;
 using logs::Code;
 using logs::LogFinding;
 using logs::Side;
@@ -24,100 +32,6 @@ struct Ranked {
   Problem problem;
   Rank rank;
 };
-
-std::optional<std::string> detail(const Finding& f, const std::string& key) {
-  for (const auto& [k, v] : f.details) {
-    if (k == key) return v;
-  }
-  return std::nullopt;
-}
-
-bool is_key_entry_chain_code(const std::string& code) {
-  return code == "MISSING_INTERMEDIATE" || code == "KEY_CHAIN_LEAF_ONLY" ||
-         code == "CHAIN_OUT_OF_ORDER";
-}
-
-// Everything one install's logs show, with what has been explained already.
-class Symptoms {
- public:
-  Symptoms(const InstallCheck& check) : check_(check) {
-    if (check.logs) used_.assign(check.logs->findings.size(), false);
-  }
-
-  // Attaches every unexplained log finding `matches` accepts to `problem` as evidence and names
-  // its code in `explains`.
-  template <typename Match>
-  void explain(Problem& problem, Match matches) {
-    if (!check_.logs) return;
-    const auto& findings = check_.logs->findings;
-    for (std::size_t i = 0; i < findings.size(); ++i) {
-      if (used_[i] || !matches(findings[i])) continue;
-      used_[i] = true;
-      Evidence e;
-      e.kind = EvidenceKind::kLogFinding;
-      e.source = "logs";
-      e.log = findings[i];
-      if (findings[i].example.file < check_.log_files.size()) {
-        e.file = check_.log_files[findings[i].example.file];
-      }
-      problem.evidence.push_back(std::move(e));
-      std::string code = logs::code_name(findings[i].code);
-      if (std::find(problem.explains.begin(), problem.explains.end(), code) ==
-          problem.explains.end()) {
-        problem.explains.push_back(code);
-      }
-    }
-  }
-
-  std::vector<std::size_t> unexplained() const {
-    std::vector<std::size_t> out;
-    for (std::size_t i = 0; i < used_.size(); ++i) {
-      if (!used_[i]) out.push_back(i);
-    }
-    return out;
-  }
-
- private:
-  const InstallCheck& check_;
-  std::vector<bool> used_;
-};
-
-bool names_host(const LogFinding& f, const std::string& host) {
-  if (host.empty()) return true;
-  return std::any_of(f.remotes.begin(), f.remotes.end(),
-                     [&](const std::string& r) { return iequals(r, host); });
-}
-
-bool mentions_certificate_alert(const LogFinding& f) {
-  if (!f.reason) return false;
-  std::string reason = lower(*f.reason);
-  return reason.find("certificate_unknown") != std::string::npos ||
-         reason.find("bad_certificate") != std::string::npos ||
-         reason.find("unknown_ca") != std::string::npos;
-}
-
-Evidence finding_evidence(const Finding& f, const std::string& source, const std::string& file,
-                          const std::string& host = {}) {
-  Evidence e;
-  e.kind = EvidenceKind::kFinding;
-  e.source = source;
-  e.finding = f;
-  e.file = file;
-  e.host = host;
-  return e;
-}
-
-Problem problem_from_finding(const Finding& f, const std::string& install) {
-  Problem p;
-  p.code = f.code;
-  p.severity = f.severity;
-  p.install = install;
-  p.message = f.message;
-  p.alias = f.alias;
-  p.fix.kind = FixKind::kFindingRemedy;
-  p.fix.remedy = f.remedy;
-  return p;
-}
 
 class Diagnoser {
  public:
@@ -436,12 +350,7 @@ class Diagnoser {
       p.severity = logs::code_severity(f.code);
       p.install = label_;
       if (!f.remotes.empty()) p.host = f.remotes.front();
-      Evidence e;
-      e.kind = EvidenceKind::kLogFinding;
-      e.source = "logs";
-      e.log = f;
-      if (f.example.file < check_.log_files.size()) e.file = check_.log_files[f.example.file];
-      p.evidence.push_back(std::move(e));
+      p.evidence.push_back(symptoms_.evidence(f));
       p.fix.kind = FixKind::kFindingRemedy;  // the log finding's own remedy (report/ words it)
       switch (f.code) {
         case Code::kUpstreamLegacyTls:
