@@ -60,6 +60,34 @@ bool sources_known(const Fix& fix) {
 // Where the chain a probe saves goes: HOST-chain.pem in the current folder.
 std::string saved_chain(const Fix& fix) { return fix.host + "-chain.pem"; }
 
+// The chain file a peer repair reads: the one given, or the one the probe step saves.
+std::string peer_chain(const Fix& fix) {
+  return fix.probe_first ? saved_chain(fix) : fix.peer_file;
+}
+
+std::string probe_command(const Fix& fix) {
+  return command({"ksdoctor", "probe", fix.host + ":" + std::to_string(fix.port), "--no-enumerate",
+                  "--save-chain", saved_chain(fix)});
+}
+
+// `ksdoctor repair KEYSTORE [--peer CHAIN] --from ... --in-place`, the sources being the fix's own
+// or, where ksdoctor does not have them yet, the file the admin is to fetch (`placeholder`).
+std::string repair_command(const Fix& fix, const std::string& placeholder = {}) {
+  std::vector<std::string> words = {"ksdoctor", "repair", fix.keystore};
+  if (fix.kind == FixKind::kRepairPeer) {
+    words.push_back("--peer");
+    words.push_back(peer_chain(fix));
+  }
+  if (placeholder.empty()) {
+    add_sources(words, fix);
+  } else {
+    words.push_back("--from");
+    words.push_back(placeholder);
+  }
+  words.push_back("--in-place");
+  return command(words);
+}
+
 std::string capitalized(std::string s) {
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
   return s;
@@ -72,11 +100,7 @@ std::string missing_words(const Fix& fix) {
 }
 
 std::string hosts_words(const std::vector<std::string>& hosts) {
-  if (hosts.empty()) return "the MTA";
-  std::string out;
-  for (std::size_t i = 0; i < hosts.size() && i < 5; ++i) out += (i ? ", " : "") + hosts[i];
-  if (hosts.size() > 5) out += " and " + std::to_string(hosts.size() - 5) + " more";
-  return out;
+  return hosts.empty() ? "the MTA" : report::host_list(hosts);
 }
 
 }  // namespace
@@ -99,28 +123,14 @@ std::vector<std::string> fix_commands(const Fix& fix) {
       }
       break;
     }
-    case FixKind::kRepairChains: {
-      if (!sources_known(fix)) break;
-      std::vector<std::string> words = {"ksdoctor", "repair", fix.keystore};
-      add_sources(words, fix);
-      words.push_back("--in-place");
-      out.push_back(command(words));
+    case FixKind::kRepairChains:
+      if (sources_known(fix)) out.push_back(repair_command(fix));
       break;
-    }
-    case FixKind::kRepairPeer: {
+    case FixKind::kRepairPeer:
       if (!sources_known(fix)) break;
-      std::string peer = fix.peer_file;
-      if (fix.probe_first) {
-        peer = saved_chain(fix);
-        out.push_back(command({"ksdoctor", "probe", fix.host + ":" + std::to_string(fix.port),
-                               "--no-enumerate", "--save-chain", peer}));
-      }
-      std::vector<std::string> words = {"ksdoctor", "repair", fix.keystore, "--peer", peer};
-      add_sources(words, fix);
-      words.push_back("--in-place");
-      out.push_back(command(words));
+      if (fix.probe_first) out.push_back(probe_command(fix));
+      out.push_back(repair_command(fix));
       break;
-    }
     case FixKind::kRenewKeyEntry:
     case FixKind::kUpstreamMta:
     case FixKind::kDownstreamMta:
@@ -140,39 +150,28 @@ std::string fix_text(const Problem& p) {
     case FixKind::kRepairChains:
       if (!fix.missing.empty()) {
         return "Get the issuing CA certificate(s) from the CA (" + missing_words(fix) +
-               "), then: " +
-               command({"ksdoctor", "repair", fix.keystore, "--from", "CA.pem", "--in-place"});
+               "), then: " + repair_command(fix, "CA.pem");
       }
       if (fix.from.empty() && !fix.from_aia) {
         return "Give the CA bundle with --trust FILE (or let ksdoctor fetch the issuers: "
                "--from aia), then: " +
-               command(
-                   {"ksdoctor", "repair", fix.keystore, "--from", "CA-BUNDLE.pem", "--in-place"});
+               repair_command(fix, "CA-BUNDLE.pem");
       }
       return "Complete the chain from the CA certificates (the keystore is backed up and "
              "replaced atomically; keytool reads the result):";
     case FixKind::kRepairPeer: {
       std::string save =
-          fix.probe_first
-              ? "Save the chain it serves (" +
-                    command({"ksdoctor", "probe", fix.host + ":" + std::to_string(fix.port),
-                             "--no-enumerate", "--save-chain", saved_chain(fix)}) +
-                    "); "
-              : "";
+          fix.probe_first ? "Save the chain it serves (" + probe_command(fix) + "); " : "";
       if (!fix.missing.empty()) {
-        return capitalized(save + "get the downstream MTA's issuing CA certificate (" +
-                           missing_words(fix) + ") from its administrator or CA, then import it: " +
-                           command({"ksdoctor", "repair", fix.keystore, "--peer",
-                                    fix.probe_first ? saved_chain(fix) : fix.peer_file, "--from",
-                                    "CA.pem", "--in-place"}));
+        return capitalized(
+            save + "get the downstream MTA's issuing CA certificate (" + missing_words(fix) +
+            ") from its administrator or CA, then import it: " + repair_command(fix, "CA.pem"));
       }
       if (fix.from.empty() && !fix.from_aia) {
         return capitalized(
             save +
             "give the downstream MTA's CA certificates with --trust FILE, then import them: " +
-            command({"ksdoctor", "repair", fix.keystore, "--peer",
-                     fix.probe_first ? saved_chain(fix) : fix.peer_file, "--from", "CA-BUNDLE.pem",
-                     "--in-place"}));
+            repair_command(fix, "CA-BUNDLE.pem"));
       }
       return "Import exactly the CA certificate(s) Java needs to trust the downstream MTA:";
     }

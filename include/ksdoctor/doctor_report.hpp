@@ -24,6 +24,9 @@ struct DoctorWording {
   LocateNaming locate;  // for the `locate` sub-documents
 };
 
+// "a, b, c, d, e and 3 more": at most five hosts named.
+std::string host_list(const std::vector<std::string>& hosts);
+
 // The remedy of the finding a problem passes on (a log finding's is worded here).
 std::string problem_remedy(const Problem& problem);
 

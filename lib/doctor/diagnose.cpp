@@ -16,9 +16,9 @@ namespace {
 using doctor_parts::detail;
 using doctor_parts::finding_evidence;
 using doctor_parts::is_key_entry_chain_code;
-using doctor_parts::mentions_certificate_alert;
 using doctor_parts::names_host;
 using doctor_parts::problem_from_finding;
+using doctor_parts::sending_mta_refused_certificate;
 using doctor_parts::Symptoms;
 using logs::Code;
 using logs::LogFinding;
@@ -80,7 +80,6 @@ class Diagnoser {
       p.fix.root = check_.locate.install.root;
       p.fix.version = check_.locate.install.version;
       p.fix.copy = check_.opened_path;
-      p.fix.keystore = check_.keystore;
     } else {
       const Finding& first = *placement.front();
       p = problem_from_finding(first, label_);
@@ -114,7 +113,7 @@ class Diagnoser {
             "The keystore " + check_.opened_path + " does not open: " + check_.keystore_error;
         p.fix.kind = FixKind::kFindingRemedy;
         p.fix.remedy =
-            "Give the store password DLP uses (KSDOCTOR_STOREPASS or --storepass-file), or "
+            "Give ksdoctor the store password DLP uses, or "
             "restore the file from a backup.";
         add(std::move(p), kKeystore);
       }
@@ -148,10 +147,7 @@ class Diagnoser {
       }
       told.insert({"CERT_EXPIRED", e.alias});
       told.insert({"CERT_EXPIRING_SOON", e.alias});
-      symptoms_.explain(p, [](const LogFinding& f) {
-        return f.side == Side::kUpstream && f.code == Code::kTlsHandshakeFailed &&
-               mentions_certificate_alert(f);
-      });
+      symptoms_.explain(p, sending_mta_refused_certificate);
       add(std::move(p), kKeystore);
     }
     // Key entries whose stored chain stops short of the root: peers without the intermediate
@@ -191,10 +187,7 @@ class Diagnoser {
         for (const char* code : {"MISSING_INTERMEDIATE", "KEY_CHAIN_LEAF_ONLY"}) {
           told.insert({code, entry.alias});
         }
-        symptoms_.explain(p, [](const LogFinding& f) {
-          return f.side == Side::kUpstream && f.code == Code::kTlsHandshakeFailed &&
-                 mentions_certificate_alert(f);
-        });
+        symptoms_.explain(p, sending_mta_refused_certificate);
         add(std::move(p), kKeystore);
       }
     }

@@ -64,8 +64,10 @@ bool names_host(const LogFinding& f, const std::string& host) {
                      [&](const std::string& r) { return iequals(r, host); });
 }
 
-bool mentions_certificate_alert(const LogFinding& f) {
-  if (!f.reason) return false;
+bool sending_mta_refused_certificate(const LogFinding& f) {
+  if (f.side != logs::Side::kUpstream || f.code != logs::Code::kTlsHandshakeFailed || !f.reason) {
+    return false;
+  }
   std::string reason = lower(*f.reason);
   return reason.find("certificate_unknown") != std::string::npos ||
          reason.find("bad_certificate") != std::string::npos ||

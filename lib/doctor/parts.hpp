@@ -35,8 +35,9 @@ class Symptoms {
 
 // Whether the finding's remote hosts include `host` ("" matches every finding).
 bool names_host(const logs::LogFinding& f, const std::string& host);
-// A handshake failure whose alert says the peer refused DLP's certificate.
-bool mentions_certificate_alert(const logs::LogFinding& f);
+// An upstream handshake failure whose alert says the sending MTA refused DLP's certificate
+// (certificate_unknown, bad_certificate, unknown_ca).
+bool sending_mta_refused_certificate(const logs::LogFinding& f);
 Evidence finding_evidence(const Finding& f, const std::string& source, const std::string& file,
                           const std::string& host = {});
 // A problem that passes a finding on: its code, severity, words and remedy.

@@ -102,6 +102,8 @@ void read_logs(InstallCheck& check, const DoctorOptions& o) {
     window.since = o.since;
     logs::Diagnosis diagnosis = logs::diagnose_logs(check.log_files, window);
     if (!o.since) {
+      // The window's start is known only once the newest record is: a second pass, made only
+      // when the logs reach further back than the week (rotated logs of 5 x 5 MB rarely do).
       if (std::optional<logs::Time> since = default_since(diagnosis)) {
         window.since = since;
         diagnosis = logs::diagnose_logs(check.log_files, window);

@@ -13,12 +13,6 @@ namespace ksdoctor::report {
 namespace {
 
 using Json = nlohmann::ordered_json;
-std::string hosts_words(const std::vector<std::string>& hosts) {
-  std::string out;
-  for (std::size_t i = 0; i < hosts.size() && i < 5; ++i) out += (i ? ", " : "") + hosts[i];
-  if (hosts.size() > 5) out += " and " + std::to_string(hosts.size() - 5) + " more";
-  return out;
-}
 
 std::string day_time(const logs::Time& t) {
   std::string s = logs::format_time(t);
@@ -33,7 +27,7 @@ std::string symptom_line(const logs::LogFinding& f, const std::string& file) {
   std::string out = std::string(logs::code_name(f.code)) + ": " + std::to_string(f.count) + " " +
                     unit + (f.count == 1 ? "" : "s") + ", " + day_time(f.first);
   if (f.count > 1) out += " to " + day_time(f.last);
-  if (!f.remotes.empty()) out += ", " + hosts_words(f.remotes);
+  if (!f.remotes.empty()) out += ", " + host_list(f.remotes);
   if (!file.empty()) out += " (" + file + ":" + std::to_string(f.example.line) + ")";
   return out;
 }
@@ -125,6 +119,13 @@ std::vector<std::string> commands(const Problem& p, const DoctorWording& wording
 }
 
 }  // namespace
+
+std::string host_list(const std::vector<std::string>& hosts) {
+  std::string out;
+  for (std::size_t i = 0; i < hosts.size() && i < 5; ++i) out += (i ? ", " : "") + hosts[i];
+  if (hosts.size() > 5) out += " and " + std::to_string(hosts.size() - 5) + " more";
+  return out;
+}
 
 std::string problem_remedy(const Problem& p) {
   if (!p.fix.remedy.empty()) return p.fix.remedy;
