@@ -1,7 +1,6 @@
 // The diagnoser: records in, findings per cause out. Per-connection state (keyed by cid) lives
 // only while the connection can still log, so memory stays bounded on logs of any size.
 #include <algorithm>
-#include <cstring>
 #include <functional>
 #include <set>
 #include <string>
@@ -9,138 +8,20 @@
 #include <unordered_map>
 
 #include "ksdoctor/logs.hpp"
+#include "logs/classify.hpp"
+#include "logs/diagnoser_state.hpp"
 
 namespace ksdoctor::logs {
 
-const char* code_name(Code code) {
-  switch (code) {
-    case Code::kNoTlsNegotiated:
-      return "NO_TLS_NEGOTIATED";
-    case Code::kKeystoreNotLoaded:
-      return "KEYSTORE_NOT_LOADED";
-    case Code::kUpstreamLegacyTls:
-      return "UPSTREAM_LEGACY_TLS";
-    case Code::kSslEngineProblem:
-      return "SSLENGINE_PROBLEM";
-    case Code::kPeerChainUntrusted:
-      return "PEER_CHAIN_UNTRUSTED";
-    case Code::kNoCommonCipher:
-      return "NO_COMMON_CIPHER";
-    case Code::kTlsHandshakeFailed:
-      return "TLS_HANDSHAKE_FAILED";
-    case Code::kConnectionError:
-      return "CONNECTION_ERROR";
-    case Code::kUnauthorizedHost:
-      return "UNAUTHORIZED_HOST";
-    case Code::kLegacyTlsInUse:
-      return "LEGACY_TLS_IN_USE";
-  }
-  return "CONNECTION_ERROR";
-}
-
-Severity code_severity(Code code) {
-  switch (code) {
-    case Code::kConnectionError:
-    case Code::kUnauthorizedHost:
-    case Code::kLegacyTlsInUse:
-      return Severity::kWarning;
-    default:
-      return Severity::kError;
-  }
-}
-
-bool Diagnosis::has_errors() const {
-  for (const LogFinding& f : findings) {
-    if (code_severity(f.code) == Severity::kError) return true;
-  }
-  return false;
-}
+using diagnoser_state::Acc;
+using diagnoser_state::Conn;
+using diagnoser_state::HourKey;
+using diagnoser_state::StringHash;
 
 namespace {
 
 constexpr std::size_t kExampleBytes = 512;
 constexpr std::int64_t kSweepEveryMs = 60000;
-
-// The codes a reason names, whichever record logs it (5208 or its 5201/5202/5203 echo).
-std::optional<Code> classify_reason(std::string_view reason, Side side) {
-  if (reason.find("PKIX path building failed") != std::string_view::npos ||
-      reason.find("unable to find valid certification path") != std::string_view::npos) {
-    return Code::kPeerChainUntrusted;
-  }
-  if (reason.find("no cipher suites in common") != std::string_view::npos) {
-    return Code::kNoCommonCipher;
-  }
-  if (reason.find("General SSLEngine problem") != std::string_view::npos) {
-    return Code::kSslEngineProblem;
-  }
-  if (side == Side::kUpstream &&
-      reason.find("Received fatal alert: decode_error") != std::string_view::npos) {
-    return Code::kUpstreamLegacyTls;
-  }
-  if (reason.starts_with("java.io.IOException: java.lang.NullPointerException")) {
-    return Code::kKeystoreNotLoaded;
-  }
-  return std::nullopt;
-}
-
-// JDK 17 disables TLSv1 and TLSv1.1 (jdk.tls.disabledAlgorithms) and these cipher families.
-bool legacy_tls(std::string_view protocol, std::string_view cipher) {
-  if (protocol == "TLSv1" || protocol == "TLSv1.1" || protocol.starts_with("SSL")) return true;
-  for (std::string_view bad :
-       {"_RC4_", "3DES", "DESede", "_DES_", "_DES40_", "_NULL_", "_NULL", "_anon_", "_EXPORT"}) {
-    if (cipher.find(bad) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
-// Connection ids end in a random UUID: their last 16 bytes, mixed, are a good hash and much
-// cheaper than hashing all ~48 bytes (this runs for nearly every record).
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const {
-    std::uint64_t a = 0, b = 0;
-    if (s.size() >= 16) {
-      std::memcpy(&a, s.data() + s.size() - 16, 8);
-      std::memcpy(&b, s.data() + s.size() - 8, 8);
-    } else if (!s.empty()) {
-      std::memcpy(&a, s.data(), std::min<std::size_t>(s.size(), 8));
-      if (s.size() > 8) std::memcpy(&b, s.data() + 8, s.size() - 8);
-    }
-    std::uint64_t h = (a ^ (s.size() * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
-    h = (h ^ (h >> 31) ^ b) * 0x94D049BB133111EBULL;
-    return static_cast<std::size_t>(h ^ (h >> 29));
-  }
-};
-
-struct Conn {
-  Side side = Side::kUnknown;
-  std::string remote;  // host, no port
-  bool opened = false;
-  bool relayed = false;
-  bool tls_counted = false;
-  bool failed = false;
-  bool closed = false;
-  std::int64_t last_ms = 0;
-  std::int64_t closed_ms = 0;
-  std::vector<std::uint32_t> findings;  // indexes into Impl::findings counted for this connection
-  std::vector<std::size_t> handshake_reasons;  // hashes of its 5208 reasons (to spot echoes)
-};
-
-struct Acc {
-  LogFinding finding;
-  std::set<std::string, std::less<>> remotes;
-};
-
-struct HourKey {
-  std::int64_t hour;  // wall-clock hour
-  int offset;
-  bool has_offset;
-  std::int64_t order;  // for sorting
-  bool operator<(const HourKey& o) const {
-    return std::tie(order, has_offset, offset, hour) <
-           std::tie(o.order, o.has_offset, o.offset, o.hour);
-  }
-};
 
 }  // namespace
 
@@ -562,32 +443,5 @@ void Diagnoser::assume_offset(int minutes) {
 }
 void Diagnoser::add(const Record& record) { impl_->add(record); }
 Diagnosis Diagnoser::result() const { return impl_->result(); }
-
-Diagnosis diagnose_logs(const std::vector<std::string>& paths, const ReadOptions& options) {
-  std::vector<std::string> files = expand_log_paths(paths);
-  if (files.empty()) {
-    throw IoError("NO_LOG_FILES", "no DLP SMTP log among the files in " + paths.front() +
-                                      (paths.size() > 1 ? " and the other paths" : ""));
-  }
-  LogReader reader(files, options);
-  Diagnoser diagnoser;
-  if (std::optional<int> offset = reader.assumed_offset()) diagnoser.assume_offset(*offset);
-  while (const Record* r = reader.next()) diagnoser.add(*r);
-  Diagnosis d = diagnoser.result();
-  d.files = reader.summaries();
-  std::uint64_t seen = 0;
-  for (const FileSummary& s : d.files) {
-    d.records += s.records;
-    seen += s.records + s.outside_window;
-    d.malformed_lines += s.malformed_lines;
-    if (!d.malformed_example && s.malformed_example) d.malformed_example = s.malformed_example;
-  }
-  if (seen == 0) {
-    std::string names = files.front() + (files.size() > 1 ? " and the other files" : "");
-    std::string why = d.files.front().error.empty() ? "" : " (" + d.files.front().error + ")";
-    throw IoError("NO_LOG_RECORDS", "no DLP SMTP log record in " + names + why);
-  }
-  return d;
-}
 
 }  // namespace ksdoctor::logs
