@@ -47,7 +47,9 @@ ValuePath resolve_value(const std::string& raw_value, const Install& in) {
   }
   if (windows) {
     if (v.rfind("\\\\", 0) == 0 || v.rfind("//", 0) == 0) {
-      out.note = "'" + v + "' is a network (UNC) path; ksdoctor only looks below --root";
+      out.note =
+          "'" + v +
+          "' is a network (UNC) path; ksdoctor only looks below the root folder it was given";
       return out;
     }
     std::string_view rest = v;

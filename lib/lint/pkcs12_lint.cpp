@@ -11,9 +11,9 @@ constexpr const char* kJava17Defaults =
     "Java 17 writes PBEWithHmacSHA256AndAES_256 with 10000 iterations for certificates and keys "
     "and an HmacPBESHA256 MAC with 10000 iterations";
 constexpr const char* kRewriteRemedy =
-    "rewrite the store with Java 17's defaults: keytool -importkeystore -srckeystore STORE "
-    "-srcstoretype PKCS12 -destkeystore NEW.p12 -deststoretype PKCS12 (without "
-    "-J-Dkeystore.pkcs12.legacy), or ksdoctor convert --to pkcs12 once it is available";
+    "rewrite the store with Java 17's defaults: ksdoctor convert STORE --to pkcs12 --out NEW.p12, "
+    "or keytool -importkeystore -srckeystore STORE -srcstoretype PKCS12 -destkeystore NEW.p12 "
+    "-deststoretype PKCS12 (without -J-Dkeystore.pkcs12.legacy)";
 
 Finding make(std::string code, Severity severity, std::string message, std::string remedy) {
   Finding f;

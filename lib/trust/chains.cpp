@@ -203,7 +203,7 @@ void check_path(EntryChainReport& r, const Sources& sources, CertPtr wrong_signe
     Finding f = entry_finding(
         r.alias, "MISSING_INTERMEDIATE", Severity::kError,
         "no certificate for " + end.issuer + " (the issuer of " + end.subject +
-            ") is in the stored chain, the keystore or the --trust sources: the chain stops "
+            ") is in the stored chain, the keystore or the trust sources given: the chain stops "
             "short of a root and peers will fail with \"PKIX path building failed\"",
         end.ca_issuers.empty()
             ? "get the CA certificate " + end.issuer +
@@ -238,11 +238,11 @@ void check_path(EntryChainReport& r, const Sources& sources, CertPtr wrong_signe
     bool self_signed_leaf = r.path.size() == 1;
     Finding f = entry_finding(
         r.alias, "UNTRUSTED_ROOT", Severity::kWarning,
-        self_signed_leaf
-            ? leaf.subject + " is self-signed: every peer must import it explicitly"
-            : "the chain ends at " + root.subject +
-                  ", which is neither a trusted entry of this keystore nor in a --trust source: "
-                  "peers must have imported it",
+        self_signed_leaf ? leaf.subject + " is self-signed: every peer must import it explicitly"
+                         : "the chain ends at " + root.subject +
+                               ", which is neither a trusted entry of this keystore nor in a trust "
+                               "source given: "
+                               "peers must have imported it",
         self_signed_leaf ? "use a certificate issued by a CA the peers trust"
                          : "check that the peers trust this root (pass --trust system or the "
                            "peers' truststore to confirm)");
