@@ -89,7 +89,7 @@ const std::string kFullChain = kServer + ">" + kIntermediate + ">" + kRoot;
 // A PKCS#12 written by OpenSSL's PKCS12_create from the fixture PKI: server key and leaf.
 // nid_cert -1 leaves the certificates unencrypted; mac_iter -1 omits the MAC.
 Bytes openssl_p12(const char* password, int nid_cert, int mac_iter) {
-  pkcs12::load_openssl_providers();  // RC2-40 needs the legacy provider
+  pkcs12::load_openssl_providers(pkcs12::Providers::kDefaultAndLegacy);  // RC2-40
   auto read_pem = [](const std::string& path, auto reader) {
     FILE* f = std::fopen(fixture_path(path).c_str(), "r");
     REQUIRE(f != nullptr);

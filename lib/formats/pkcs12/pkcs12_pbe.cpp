@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 #include "pkcs12_algorithms.hpp"
 #include "pkcs12_der.hpp"
@@ -107,37 +108,52 @@ void parse_pbes2_params(const der::Tlv& params, PbeScheme& scheme) {
   }
 }
 
-// OpenSSL algorithms, fetched once after the providers are loaded.
+// OpenSSL algorithms, each fetched once: the digests together on first use, a cipher when a store
+// first needs it.
 struct Algorithms {
   std::map<std::string, EVP_MD*> digests;
-  std::map<std::string, EVP_CIPHER*> ciphers;
+  std::mutex cipher_lock;
+  std::map<std::string, EVP_CIPHER*, std::less<>> ciphers;  // nullptr: OpenSSL has none
 };
 
-const Algorithms& algorithms() {
-  static const Algorithms* algs = [] {
-    load_openssl_providers();
+Algorithms& algorithms() {
+  static Algorithms* algs = [] {
+    load_openssl_providers(Providers::kDefault);
     auto* a = new Algorithms;  // lives for the process, like the providers
     for (const char* name :
          {"SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "SHA512-224", "SHA512-256", "MD5"}) {
       if (EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr)) a->digests[name] = md;
-    }
-    for (const char* name : {"AES-128-CBC", "AES-256-CBC", "DES-EDE3-CBC", "DES-CBC", "RC2-CBC",
-                             "RC2-40-CBC", "RC4", "RC4-40"}) {
-      if (EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, name, nullptr)) a->ciphers[name] = c;
     }
     return a;
   }();
   return *algs;
 }
 
+// RC2, RC4 and single DES are only in OpenSSL 3's legacy provider, a module loaded from disk
+// (with the shared libcrypto it links): only the stores that use them pay for loading it.
+bool in_legacy_provider(std::string_view cipher) {
+  return cipher.starts_with("RC2") || cipher.starts_with("RC4") || cipher == "DES-CBC";
+}
+
+}  // namespace
+
 const EVP_CIPHER* cipher_named(const std::string& name) {
-  auto it = algorithms().ciphers.find(name);
-  if (it == algorithms().ciphers.end()) {
+  Algorithms& algs = algorithms();
+  std::lock_guard<std::mutex> lock(algs.cipher_lock);
+  auto it = algs.ciphers.find(name);
+  if (it == algs.ciphers.end()) {
+    load_openssl_providers(in_legacy_provider(name) ? Providers::kDefaultAndLegacy
+                                                    : Providers::kDefault);
+    it = algs.ciphers.emplace(name, EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr)).first;
+  }
+  if (!it->second) {
     throw FormatError("UNSUPPORTED_CIPHER", "OpenSSL provides no " + name +
                                                 " cipher here (is its legacy provider installed?)");
   }
   return it->second;
 }
+
+namespace {
 
 using MdCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 
@@ -206,14 +222,14 @@ const EVP_MD* openssl_digest(const std::string& name) {
   return it == algorithms().digests.end() ? nullptr : it->second;
 }
 
-void load_openssl_providers() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // Loading any provider explicitly stops OpenSSL from loading "default" implicitly, so both are
-    // loaded. A missing legacy module only costs RC2/RC4/DES (reported when needed).
-    OSSL_PROVIDER_load(nullptr, "legacy");
-    OSSL_PROVIDER_load(nullptr, "default");
-  });
+void load_openssl_providers(Providers which) {
+  // Loading any provider explicitly stops OpenSSL from loading "default" implicitly, so it is
+  // always loaded first. A missing legacy module only costs RC2/RC4/DES (reported when needed).
+  static std::once_flag default_once, legacy_once;
+  std::call_once(default_once, [] { OSSL_PROVIDER_load(nullptr, "default"); });
+  if (which == Providers::kDefaultAndLegacy) {
+    std::call_once(legacy_once, [] { OSSL_PROVIDER_load(nullptr, "legacy"); });
+  }
 }
 
 SecureBytes PbePassword::pkcs12_bytes() const {

@@ -13,6 +13,7 @@
 #include "ksdoctor/secret.hpp"
 
 typedef struct evp_md_st EVP_MD;
+typedef struct evp_cipher_st EVP_CIPHER;
 
 namespace ksdoctor::pkcs12 {
 
@@ -22,8 +23,15 @@ constexpr int kMaxIterationCount = 5'000'000;
 // An OpenSSL digest by name ("SHA256", "SHA512-224", "MD5"), nullptr when unavailable.
 const EVP_MD* openssl_digest(const std::string& name);
 
-// Loads OpenSSL's "legacy" and "default" providers into the default library context, once.
-void load_openssl_providers();
+// Loads OpenSSL's "default" provider, and with kDefaultAndLegacy its "legacy" one, into the
+// default library context, each once.
+enum class Providers { kDefault, kDefaultAndLegacy };
+void load_openssl_providers(Providers which);
+
+// An OpenSSL cipher by name ("AES-256-CBC", "RC2-40-CBC"), fetched once (loading the legacy
+// provider for RC2, RC4 and single DES); throws FormatError("UNSUPPORTED_CIPHER") when OpenSSL has
+// none.
+const EVP_CIPHER* cipher_named(const std::string& name);
 
 // One password as a Java PBE key holds it. Java retries an empty password with "\0", which the
 // PKCS#12 KDF turns into no bytes at all and PBKDF2 into one zero byte.

@@ -117,25 +117,9 @@ std::optional<CertScheme> cert_scheme(const std::string& name) {
   return std::nullopt;
 }
 
-const EVP_CIPHER* cipher_or_throw(const std::string& name) {
-  pkcs12::load_openssl_providers();
-  static thread_local std::unique_ptr<EVP_CIPHER, decltype(&EVP_CIPHER_free)> cached(
-      nullptr, EVP_CIPHER_free);
-  static thread_local std::string cached_name;
-  if (!cached || cached_name != name) {
-    cached.reset(EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr));
-    cached_name = name;
-  }
-  if (!cached) {
-    throw FormatError("UNSUPPORTED_CIPHER", "OpenSSL provides no " + name +
-                                                " cipher here (is its legacy provider installed?)");
-  }
-  return cached.get();
-}
-
 Bytes cipher_encrypt(const std::string& cipher_name, const SecureBytes& key, ByteView iv,
                      ByteView plain) {
-  const EVP_CIPHER* cipher = cipher_or_throw(cipher_name);
+  const EVP_CIPHER* cipher = pkcs12::cipher_named(cipher_name);
   std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
                                                                       EVP_CIPHER_CTX_free);
   if (!ctx || !EVP_EncryptInit_ex2(ctx.get(), cipher, key.data(), iv.empty() ? nullptr : iv.data(),
