@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "ksdoctor/crypto_setup.hpp"
 #include "ksdoctor/error.hpp"
 
 int main(int raw_argc, char** raw_argv) {
@@ -15,6 +16,7 @@ int main(int raw_argc, char** raw_argv) {
   int argc = arguments.argc();
   char** argv = arguments.argv();
   cli::console();  // before any output: Windows shows UTF-8 only once its console is set up
+  use_openssl_without_config_file();
   CLI::App app{"ksdoctor — Java keystore doctor", "ksdoctor"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ksdoctor " KSDOCTOR_VERSION);
