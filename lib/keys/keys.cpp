@@ -3,11 +3,13 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "formats/jks/java_serial.hpp"
 #include "formats/pkcs12/pkcs12_keys.hpp"
 #include "key_protection.hpp"
+#include "keys/rsa_der.hpp"
 #include "secret_key_oids.hpp"
 #include "x509/der.hpp"
 #include "x509/oids.hpp"
@@ -185,8 +187,13 @@ SecretKeyInfo recover_secret_key(const Keystore& store, const Entry& entry,
 }
 
 PublicKeyInfo describe_private_key(const SecureBytes& pkcs8) {
-  PkeyPtr key = load_private(pkcs8);
   PublicKeyInfo info;
+  if (auto rsa = rsa_der::from_pkcs8(pkcs8)) {
+    info.algorithm = "RSA";
+    info.bits = rsa->bits();
+    return info;
+  }
+  PkeyPtr key = load_private(pkcs8);
   info.bits = EVP_PKEY_get_bits(key.get());
   switch (EVP_PKEY_get_base_id(key.get())) {
     case EVP_PKEY_RSA:
@@ -237,6 +244,13 @@ PublicKeyInfo describe_private_key(const SecureBytes& pkcs8) {
 }
 
 bool private_key_matches(const SecureBytes& pkcs8, const Certificate& cert) {
+  if (auto rsa_private = rsa_der::from_pkcs8(pkcs8)) {
+    if (auto rsa_public = rsa_der::from_spki(cert.spki_der)) {
+      auto same = [](ByteView a, ByteView b) { return std::ranges::equal(a, b); };
+      return same(rsa_private->modulus, rsa_public->modulus) &&
+             same(rsa_private->exponent, rsa_public->exponent);
+    }
+  }
   PkeyPtr priv = load_private(pkcs8);
   const unsigned char* p = cert.spki_der.data();
   PkeyPtr pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(cert.spki_der.size())), EVP_PKEY_free);
