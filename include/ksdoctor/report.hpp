@@ -15,6 +15,8 @@
 namespace ksdoctor::report {
 
 nlohmann::ordered_json certificate_json(const Certificate& cert);
+// An array of certificate objects, in the chain's order.
+nlohmann::ordered_json certificates_json(const std::vector<CertPtr>& chain);
 nlohmann::ordered_json finding_json(const Finding& finding);
 nlohmann::ordered_json inspect_json(const std::string& file, const InspectResult& result);
 // Hands `sink` exactly what inspect_json(file, result).dump(2) is, in pieces, without building

@@ -10,6 +10,7 @@
 #include "ksdoctor/logs.hpp"
 #include "logs/classify.hpp"
 #include "logs/diagnoser_state.hpp"
+#include "logs/example_line.hpp"
 
 namespace ksdoctor::logs {
 
@@ -20,7 +21,6 @@ using diagnoser_state::StringHash;
 
 namespace {
 
-constexpr std::size_t kExampleBytes = 512;
 constexpr std::int64_t kSweepEveryMs = 60000;
 
 }  // namespace
@@ -155,7 +155,7 @@ struct Diagnoser::Impl {
     a.finding.side = side;
     a.finding.first = a.finding.last = r.time;
     if (!overflow) a.finding.reason = std::string(reason);
-    a.finding.example = LineRef{r.file, r.line, std::string(r.text.substr(0, kExampleBytes))};
+    a.finding.example = example_line(r.file, r.line, r.text);
     findings.push_back(std::move(a));
     auto index = static_cast<std::uint32_t>(findings.size() - 1);
     finding_index.emplace(key_scratch, index);
@@ -175,7 +175,7 @@ struct Diagnoser::Impl {
     LogFinding& f = a.finding;
     if (f.count == 0) {
       f.first = f.last = r.time;
-      f.example = LineRef{r.file, r.line, std::string(r.text.substr(0, kExampleBytes))};
+      f.example = example_line(r.file, r.line, r.text);
     } else {
       if (order(r.time) < order(f.first)) f.first = r.time;
       if (order(r.time) > order(f.last)) f.last = r.time;

@@ -2,13 +2,13 @@
 #include <algorithm>
 
 #include "ksdoctor/logs.hpp"
+#include "logs/example_line.hpp"
 #include "logs/lines.hpp"
 #include "logs/parse.hpp"
 
 namespace ksdoctor::logs {
 namespace {
 
-constexpr std::size_t kExampleBytes = 512;
 // A java.util.logging message spans its LEVEL line and the lines up to the next record; beyond
 // these the lines are counted as malformed instead (a run of garbage is not one huge message).
 constexpr std::size_t kMaxContinuationLines = 256;
@@ -57,8 +57,7 @@ struct RecordReader::Impl {
   void malformed(std::string_view line, std::uint64_t number) {
     ++summary.malformed_lines;
     if (!summary.malformed_example) {
-      summary.malformed_example =
-          LineRef{record.file, number, std::string(line.substr(0, kExampleBytes))};
+      summary.malformed_example = example_line(record.file, number, line);
     }
   }
 

@@ -271,6 +271,12 @@ nlohmann::ordered_json certificate_json(const Certificate& cert) {
   return builder.take();
 }
 
+nlohmann::ordered_json certificates_json(const std::vector<CertPtr>& chain) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const CertPtr& c : chain) out.push_back(certificate_json(*c));
+  return out;
+}
+
 nlohmann::ordered_json finding_json(const Finding& finding) {
   detail::JsonBuilder builder;
   detail::write_finding(builder, finding);

@@ -4,9 +4,12 @@
 
 #include "ksdoctor/report.hpp"
 #include "ksdoctor/timeutil.hpp"
+#include "report/words.hpp"
 
 namespace ksdoctor::report {
 namespace {
+
+using words::plural;
 
 using Json = nlohmann::ordered_json;
 
@@ -105,10 +108,6 @@ bool any_copy(const FixRun& fix) {
     if (p.copy) return true;
   }
   return false;
-}
-
-std::string plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 std::string facts(const KeystoreFile& f) {

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 
+#include "report/words.hpp"
+
 namespace ksdoctor::report {
 namespace {
+
+using words::plural;
 
 using Json = nlohmann::ordered_json;
 using logs::Code;
@@ -48,10 +52,6 @@ std::string clean(std::string_view s) {
     }
   }
   return out;
-}
-
-std::string plural(std::uint64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 std::string side_words(Side side) {

@@ -10,12 +10,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json chain_json(const std::vector<CertPtr>& certs) {
-  Json out = Json::array();
-  for (const CertPtr& c : certs) out.push_back(certificate_json(*c));
-  return out;
-}
-
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
 }  // namespace
@@ -39,11 +33,11 @@ Json probe_json(const ProbeResult& r, const ProbeJudgement& j) {
   } else {
     out["tls"] = nullptr;
   }
-  out["chain"] = chain_json(r.chain);
+  out["chain"] = certificates_json(r.chain);
   Json java;
   java["verdict"] = java_verdict_name(j.verdict);
   java["message"] = j.java_message;
-  java["path"] = chain_json(j.path);
+  java["path"] = certificates_json(j.path);
   if (r.java.succeeded) {
     java["negotiated"] = {{"protocol", r.java.negotiated.protocol},
                           {"cipher", r.java.negotiated.cipher},

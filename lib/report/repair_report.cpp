@@ -10,12 +10,6 @@ using Json = nlohmann::ordered_json;
 
 Json optional_string(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
-Json chain_json(const std::vector<CertPtr>& chain) {
-  Json out = Json::array();
-  for (const CertPtr& c : chain) out.push_back(certificate_json(*c));
-  return out;
-}
-
 std::string peer_label(const RepairRun& run, const PeerRepair& p, std::size_t i) {
   std::string subject = p.leaf ? p.leaf->subject : "(empty chain)";
   if (i < run.peer_files.size()) return subject + " (" + run.peer_files[i] + ")";
@@ -56,8 +50,8 @@ Json change_json(const RepairChange& c, const OriginNamer& name_origin) {
 Json chain_repair_json(const ChainRepair& c) {
   Json jc;
   jc["alias"] = c.alias;
-  jc["before"] = chain_json(c.before);
-  jc["after"] = chain_json(c.after);
+  jc["before"] = certificates_json(c.before);
+  jc["after"] = certificates_json(c.after);
   return jc;
 }
 
