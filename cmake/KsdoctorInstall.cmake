@@ -95,6 +95,10 @@ set(CPACK_PACKAGE_DESCRIPTION
     "keystore atomically. Also ships the C++ library (static) with its headers and\n"
     "CMake package.")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+# The Debian revision: 0.1.0-1 (a non-native package, hence changelog.Debian.gz). Keep it and
+# packaging/debian/changelog's first entry in step (the install_deb test compares them).
+set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -23,15 +23,16 @@ deb=${debs[0]}
 echo "package: $(basename "$deb")"
 
 # Control: the project's version, Depends computed by dpkg-shlibdeps (libc, libssl, zlib...).
-[[ $(dpkg-deb -f "$deb" Version) == "$version" ]] || fail "Version is not $version"
+deb_version=$(dpkg-deb -f "$deb" Version)
+[[ $deb_version =~ ^$version-[0-9]+$ ]] || fail "Version $deb_version is not $version-REVISION"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 for lib in libc6 libssl3 zlib1g libstdc++6; do
   grep -q "\b$lib\b" <<<"$depends" || fail "Depends lacks $lib (dpkg-shlibdeps did not run?)"
 done
 # The changelog's newest entry is this version.
-head -n 1 "$src/packaging/debian/changelog" | grep -q "^ksdoctor ($version)" \
-  || fail "packaging/debian/changelog's first entry is not ksdoctor ($version)"
+head -n 1 "$src/packaging/debian/changelog" | grep -qF "ksdoctor ($deb_version) " \
+  || fail "packaging/debian/changelog's first entry is not ksdoctor ($deb_version)"
 
 dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|' >"$tmp/files"
 for f in /usr/bin/ksdoctor /usr/lib/libksdoctor.a /usr/include/ksdoctor/inspect.hpp \
