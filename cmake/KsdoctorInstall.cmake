@@ -89,11 +89,12 @@ set(CPACK_PACKAGE_NAME ksdoctor)
 set(CPACK_PACKAGE_VENDOR "ksdoctor")
 set(CPACK_PACKAGE_CONTACT "ksdoctor dev <dev@ksdoctor.invalid>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Java keystore doctor: see a keystore as the JVM does")
-set(CPACK_PACKAGE_DESCRIPTION
-    "ksdoctor reads JKS, JCEKS and PKCS#12 keystores exactly as the JVM does, explains\n"
-    "why TLS would fail (chains, trust, key managers, DLP server logs) and repairs the\n"
-    "keystore atomically. Also ships the C++ library (static) with its headers and\n"
-    "CMake package.")
+# One string; lines under 80 columns (lintian: extended-description-line-too-long).
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+       "ksdoctor reads JKS, JCEKS and PKCS#12 keystores exactly as the JVM does,\n"
+       "explains why TLS would fail (chains, trust, key managers, DLP server logs)\n"
+       "and repairs the keystore atomically. Also ships the static C++ library\n"
+       "with its headers and CMake package.")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 # The Debian revision: 0.1.0-1 (a non-native package, hence changelog.Debian.gz). Keep it and
 # packaging/debian/changelog's first entry in step (the install_deb test compares them).
@@ -109,6 +110,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libbotan-2-19")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://ksdoctor.invalid/")
 set(CPACK_STRIP_FILES ON)
+configure_file(${PROJECT_SOURCE_DIR}/cmake/KsdoctorDebStrip.cmake
+               ${PROJECT_BINARY_DIR}/KsdoctorDebStrip.cmake @ONLY)
+set(CPACK_PRE_BUILD_SCRIPTS ${PROJECT_BINARY_DIR}/KsdoctorDebStrip.cmake)
 # One package of the default component and the deb one (gzipped man page, changelog, copyright).
 set(CPACK_INSTALL_CMAKE_PROJECTS
     "${PROJECT_BINARY_DIR};ksdoctor;Unspecified;/;${PROJECT_BINARY_DIR};ksdoctor;deb;/")

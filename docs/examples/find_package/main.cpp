@@ -5,7 +5,9 @@
 //   KEYSTORE_PASSWORD=... keystore_check KEYSTORE [CA.pem ...]
 //
 // Prints one line per entry, then one per key entry's chain verdict, then the findings' codes.
+#include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <string>
 
@@ -24,14 +26,17 @@ int main(int argc, char** argv) {
   }
   const char* secret = std::getenv("KEYSTORE_PASSWORD");
   Password password = secret ? Password::of(secret) : Password();
+  // The library never reads the clock: validity is judged at the time it is given.
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   try {
     InspectOptions inspect;
     inspect.storepass = password;
+    inspect.now = now;
     InspectResult result = inspect_keystore(read_file(argv[1]), inspect);
     std::cout << "format " << format_name(result.store.format) << "\n";
     for (const Entry& e : result.store.entries) {
-      std::cout << "entry " << e.alias << " " << kind_name(e.kind) << " chain "
-                << e.chain.size() << "\n";
+      std::cout << "entry " << e.alias << " " << kind_name(e.kind) << " chain " << e.chain.size()
+                << "\n";
     }
 
     CertPool trust;
@@ -40,7 +45,9 @@ int main(int argc, char** argv) {
         trust.add(std::move(c.cert), c.origin);
       }
     }
-    KeystoreVerifyReport verify = verify_keystore(result.store, trust, KeystoreVerifyOptions());
+    KeystoreVerifyOptions options;
+    options.now = now;
+    KeystoreVerifyReport verify = verify_keystore(result.store, trust, options);
     for (const EntryChainReport& e : verify.entries) {
       std::cout << "chain " << e.alias << " reaches_root " << e.reaches_root << " root_trusted "
                 << e.root_trusted << " complete " << e.complete << "\n";
