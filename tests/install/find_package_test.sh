@@ -25,9 +25,13 @@ if grep -rl -e "$src" -e "$build" "$prefix/lib/cmake/ksdoctor"; then
   fail "the installed CMake package refers to the source or build tree"
 fi
 
-# DESTDIR staging, as packagers use it (`make install DESTDIR=... PREFIX=/usr`).
-DESTDIR=$tmp/stage cmake --install "$build" --prefix /usr >/dev/null
-[[ -x $tmp/stage/usr/bin/ksdoctor ]] || fail "DESTDIR install: no usr/bin/ksdoctor"
+# `make install PREFIX=/usr DESTDIR=STAGE` as packagers use it: the Makefile's own install command
+# (its last recipe line; the ones before are `make build`'s, already done), run as make would.
+line=$(make -s -C "$src" -n install BUILD="$build" PREFIX=/usr DESTDIR="$tmp/stage" | tail -n 1)
+[[ $line == *"cmake --install $build --prefix /usr"* ]] || fail "make install runs: $line"
+(cd "$src" && eval "$line") >/dev/null
+[[ -x $tmp/stage/usr/bin/ksdoctor ]] || fail "make install DESTDIR=... PREFIX=/usr: no usr/bin/ksdoctor"
+[[ -f $tmp/stage/usr/share/man/man1/ksdoctor.1 ]] || fail "make install: no man page"
 
 # The example, against the prefix alone (no package registry, no build tree).
 cmake -S "$src/docs/examples/find_package" -B "$tmp/example" -DCMAKE_PREFIX_PATH="$prefix" \
