@@ -9,13 +9,13 @@ DEMO ?= fixtures/demo/prevent.ks
 PACKAGES := build-essential cmake pkg-config libssl-dev libcurl4-openssl-dev libbotan-2-dev libcli11-dev doctest-dev \
             nlohmann-json3-dev zlib1g-dev openjdk-17-jdk-headless openssl libbenchmark-dev clang-14 \
             libclang-rt-14-dev time hyperfine jq graphviz \
-            g++-mingw-w64-x86-64-posix wine64 zip file dpkg-dev
+            g++-mingw-w64-x86-64-posix wine64 zip file dpkg-dev lintian
 # probe's tests: a real MTA (a private instance; the package's own is never configured or started),
 # a second opinion on the enumeration, the scripted SMTP peers.
 PACKAGES += postfix sslscan python3
 
 
-.PHONY: deps build run test bench bench-verify bench-logs fuzz clean format
+.PHONY: deps build run test install deb bench bench-verify bench-logs fuzz clean format
 .PHONY: portable-deps-mingw64 portable-deps-linux-static static windows test-static test-windows \
         dist dist-linux dist-windows
 
@@ -43,6 +43,16 @@ test: build
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE slow
+
+# Installs the binary, the library, its headers and CMake package, the man page and the bash
+# completion under $(PREFIX) (staged under $(DESTDIR) when set). The README's Install section.
+PREFIX ?= /usr/local
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)
+
+# The Debian package of the same files under /usr: $(BUILD)/ksdoctor_<version>_<arch>.deb.
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 bench: build
 	bench/compare_keytool.sh

@@ -9,6 +9,7 @@
 #include "ksdoctor/fileio.hpp"
 #include "ksdoctor/system.hpp"
 #include "ksdoctor/timeutil.hpp"
+#include "ksdoctor/versions.hpp"
 
 namespace ksdoctor::cli {
 namespace {
@@ -196,6 +197,20 @@ const platform::ConsoleSupport& console() {
 
 report::Marks text_marks() {
   return console().unicode ? report::kUnicodeMarks : report::kAsciiMarks;
+}
+
+std::string version_text() {
+  std::string out = "ksdoctor " KSDOCTOR_VERSION "\n";
+  out += "OpenSSL: " + openssl_version() + "\n";
+  BotanVersion botan = botan_version();
+  if (botan.version) {
+    out += "Botan: " + *botan.version + " (cross-check)\n";
+  } else if (botan.built_in) {
+    out += "Botan: not available (libbotan-2 is not installed; the cross-check is off)\n";
+  } else {
+    out += "Botan: not available (this build has no cross-check)\n";
+  }
+  return out;
 }
 
 void scrub_argv(int argc, char** argv) {

@@ -72,6 +72,10 @@ const platform::ConsoleSupport& console();
 // ✔ and ✘ where stdout shows them, ASCII words elsewhere.
 report::Marks text_marks();
 
+// `ksdoctor --version`: this program's version, then the OpenSSL it runs with and the Botan the
+// cross-check would load (loading it to ask).
+std::string version_text();
+
 // Overwrites the values of password options in argv so they do not linger in `ps` output.
 void scrub_argv(int argc, char** argv);
 

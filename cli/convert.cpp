@@ -54,7 +54,7 @@ int run_convert(const ConvertCliOptions& o) {
   if (output_format(o.common) == OutputFormat::kJson) {
     std::cout << report::convert_json(result, run).dump(2) << "\n";
   } else {
-    std::cout << report::convert_text(result, run);
+    std::cout << report::convert_text(result, run, text_marks());
   }
   return 0;
 }

@@ -57,7 +57,7 @@ Runner register_inspect(CLI::App& app) {
       });
       std::cout << "\n";
     } else {
-      std::cout << report::inspect_text(*path, result);
+      std::cout << report::inspect_text(*path, result, text_marks());
     }
     int status = has_errors(result.findings) ? 1 : 0;
     // The process ends right after this: keep the result instead of freeing a large store's tens

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <map>
 #include <new>
+#include <string>
+#include <string_view>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -17,9 +19,19 @@ int main(int raw_argc, char** raw_argv) {
   char** argv = arguments.argv();
   cli::console();  // before any output: Windows shows UTF-8 only once its console is set up
   use_openssl_without_config_file();
+  // Answered before the parser is built: CLI11 reports --version by throwing, and a process's
+  // first exception costs milliseconds.
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    std::cout << cli::version_text();
+    return 0;
+  }
   CLI::App app{"ksdoctor — Java keystore doctor", "ksdoctor"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "ksdoctor " KSDOCTOR_VERSION);
+  app.set_version_flag("--version", [] {
+    std::string text = cli::version_text();
+    text.pop_back();  // CLI11 adds the final newline
+    return text;
+  });
   std::map<std::string, cli::Runner> runners;
   runners["inspect"] = cli::register_inspect(app);
   runners["verify"] = cli::register_verify(app);

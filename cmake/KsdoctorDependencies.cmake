@@ -3,18 +3,19 @@
 # CLI11::CLI11 (and, for tests, doctest::doctest), ZLIB::ZLIB.
 find_package(Threads REQUIRED)
 
-# The native build links Debian's static libcrypto/libssl/libz (libssl-dev, zlib1g-dev) and
-# libstdc++ when they exist: resolving the shared libraries' symbols at every start cost each run
-# about 3 ms, more than reading a small keystore (bench/RESULTS.md, "Start-up"). glibc stays
-# shared, so name resolution and OpenSSL's legacy provider module (which links the shared
-# libcrypto) load as usual. Sanitizer, fuzzing and cross builds link dynamically.
+# The native build links Debian's static libcrypto/libssl (libssl-dev) and libstdc++ when they
+# exist: resolving the shared libraries' symbols at every start cost each run about 3 ms, more
+# than reading a small keystore (bench/RESULTS.md). glibc stays shared, so name resolution and
+# OpenSSL's legacy provider module (which links the shared libcrypto) load as usual; so does zlib,
+# which is small and which lintian refuses to see embedded in a .deb. Sanitizer, fuzzing and cross
+# builds link dynamically.
 if(KSDOCTOR_SANITIZE OR KSDOCTOR_FUZZ OR KSDOCTOR_PORTABLE OR CMAKE_CROSSCOMPILING)
   set(static_deps_default OFF)
 else()
   set(static_deps_default ON)
 endif()
 option(KSDOCTOR_STATIC_DEPS
-       "Link the system's static OpenSSL, zlib and libstdc++ into the native executables"
+       "Link the system's static OpenSSL and libstdc++ into the native executables"
        ${static_deps_default})
 unset(static_deps_default)
 if(KSDOCTOR_STATIC_DEPS AND NOT KSDOCTOR_OPENSSL_ROOT AND NOT KSDOCTOR_ZLIB_ROOT)
@@ -25,14 +26,12 @@ if(KSDOCTOR_STATIC_DEPS AND NOT KSDOCTOR_OPENSSL_ROOT AND NOT KSDOCTOR_ZLIB_ROOT
                             KSDOCTOR_HAVE_STATIC_LIBSTDCXX)
   unset(CMAKE_REQUIRED_LINK_OPTIONS)
   find_library(KSDOCTOR_LIBCRYPTO_A libcrypto.a)
-  find_library(KSDOCTOR_LIBZ_A libz.a)
-  if(KSDOCTOR_HAVE_STATIC_LIBSTDCXX AND KSDOCTOR_LIBCRYPTO_A AND KSDOCTOR_LIBZ_A)
+  if(KSDOCTOR_HAVE_STATIC_LIBSTDCXX AND KSDOCTOR_LIBCRYPTO_A)
     set(OPENSSL_USE_STATIC_LIBS TRUE)
-    set(ZLIB_USE_STATIC_LIBS TRUE)
     add_link_options(-static-libstdc++ -static-libgcc)
-    message(STATUS "Linking OpenSSL, zlib and libstdc++ statically (KSDOCTOR_STATIC_DEPS)")
+    message(STATUS "Linking OpenSSL and libstdc++ statically (KSDOCTOR_STATIC_DEPS)")
   else()
-    message(STATUS "KSDOCTOR_STATIC_DEPS: static libstdc++/libcrypto/libz not found; linking dynamically")
+    message(STATUS "KSDOCTOR_STATIC_DEPS: static libstdc++/libcrypto not found; linking dynamically")
   endif()
 endif()
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ksdoctor/convert.hpp"
+#include "ksdoctor/marks.hpp"
 
 namespace ksdoctor::report {
 
@@ -15,6 +16,7 @@ struct ConvertRun {
 };
 
 nlohmann::ordered_json convert_json(const ConvertFileResult& result, const ConvertRun& run);
-std::string convert_text(const ConvertFileResult& result, const ConvertRun& run);
+std::string convert_text(const ConvertFileResult& result, const ConvertRun& run,
+                         const Marks& marks = kUnicodeMarks);
 
 }  // namespace ksdoctor::report

@@ -10,6 +10,7 @@
 #include "ksdoctor/findings.hpp"
 #include "ksdoctor/inspect.hpp"
 #include "ksdoctor/key_managers.hpp"
+#include "ksdoctor/marks.hpp"
 #include "ksdoctor/x509.hpp"
 
 namespace ksdoctor::report {
@@ -24,7 +25,9 @@ nlohmann::ordered_json inspect_json(const std::string& file, const InspectResult
 void write_inspect_json(const std::string& file, const InspectResult& result,
                         const std::function<void(std::string_view)>& sink);
 
-std::string inspect_text(const std::string& file, const InspectResult& result);
+// `marks`: kAsciiMarks for plain ASCII (NO_COLOR).
+std::string inspect_text(const std::string& file, const InspectResult& result,
+                         const Marks& marks = kUnicodeMarks);
 std::string findings_text(const std::vector<Finding>& findings);
 // "Key managers:" and one line per key type: which entry SunX509 (the default) and PKIX present.
 std::string key_managers_text(const KeyManagerPrediction& prediction);

@@ -49,9 +49,10 @@ struct ConsoleSupport {
   bool colour_out = false;  // ANSI colour sequences are understood on stdout
   bool colour_err = false;  // ... on stderr
   // stderr is a terminal that redraws a line (carriage return, ANSI erase to end of line), for
-  // a progress display.
+  // a progress display. Not for TERM=dumb, nor when NO_COLOR is set.
   bool redraw_err = false;
-  bool unicode = false;  // UTF-8 text such as ✔ and ✘ is shown as such
+  // UTF-8 text such as ✔, ✘ and → is shown as such; false when NO_COLOR asks for plain output.
+  bool unicode = false;
 };
 
 // Prepares the console once per run (Windows: UTF-8 output code page, VT processing) and says

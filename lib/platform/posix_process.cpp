@@ -66,14 +66,18 @@ std::optional<SecureString> prompt_without_echo(const std::string& prompt) {
 }
 
 ConsoleSupport setup_console() {
-  // Terminals here speak UTF-8 and ANSI; "dumb" ones (an editor's shell buffer) take no colour.
+  // Terminals here speak UTF-8 and ANSI; "dumb" ones (an editor's shell buffer) take no colour and
+  // cannot redraw a line. NO_COLOR (https://no-color.org: set and not empty) asks for plain output:
+  // no colour, no redrawn progress line, ASCII marks instead of symbols.
   const char* term = std::getenv("TERM");
-  bool colour_capable = !(term && std::strcmp(term, "dumb") == 0) && !std::getenv("NO_COLOR");
+  const char* no_colour = std::getenv("NO_COLOR");
+  bool plain = no_colour && *no_colour;
+  bool colour_capable = !(term && std::strcmp(term, "dumb") == 0) && !plain;
   ConsoleSupport support;
   support.colour_out = colour_capable && is_terminal(Stream::kOut);
   support.colour_err = colour_capable && is_terminal(Stream::kErr);
-  support.redraw_err = is_terminal(Stream::kErr);
-  support.unicode = true;
+  support.redraw_err = colour_capable && is_terminal(Stream::kErr);
+  support.unicode = !plain;
   return support;
 }
 

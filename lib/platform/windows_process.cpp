@@ -139,12 +139,17 @@ ConsoleSupport setup_console() {
     bool utf8 = SetConsoleOutputCP(CP_UTF8) != 0;
     s.colour_out = enable_vt(std_handle(Stream::kOut));
     s.colour_err = enable_vt(std_handle(Stream::kErr));
+    // NO_COLOR (https://no-color.org: set and not empty): no colour, no redrawn progress line,
+    // ASCII marks instead of symbols.
+    std::optional<std::string> no_colour = environment_variable("NO_COLOR");
+    bool plain = no_colour && !no_colour->empty();
+    if (plain) s.colour_out = s.colour_err = false;
     s.redraw_err = s.colour_err;
     // The classic console's fonts lack ✔ and ✘; Windows Terminal and VS Code's terminal have
     // them. Files and pipes get the UTF-8 text as it is.
     bool modern_terminal =
         environment_variable("WT_SESSION") || environment_variable("TERM_PROGRAM");
-    s.unicode = !is_terminal(Stream::kOut) || (utf8 && modern_terminal);
+    s.unicode = !plain && (!is_terminal(Stream::kOut) || (utf8 && modern_terminal));
     return s;
   }();
   return support;

@@ -23,9 +23,10 @@ Json convert_json(const ConvertFileResult& result, const ConvertRun& run) {
   return j;
 }
 
-std::string convert_text(const ConvertFileResult& result, const ConvertRun& run) {
-  std::string out = run.file + " (" + format_name(result.from) + ") → " + run.target + " (" +
-                    format_name(result.converted.store.format) +
+std::string convert_text(const ConvertFileResult& result, const ConvertRun& run,
+                         const Marks& marks) {
+  std::string out = run.file + " (" + format_name(result.from) + ") " + marks.arrow + " " +
+                    run.target + " (" + format_name(result.converted.store.format) +
                     "): " + std::to_string(result.converted.store.entries.size()) +
                     " entries, mode 0600";
   if (!result.backup.empty()) out += ", previous file kept as " + result.backup;

@@ -148,7 +148,7 @@ std::string indented(const std::string& text, std::size_t indent) {
 }
 
 const char* mark(const KeystoreFile& f, const Marks& marks) {
-  if (f.role == FileRole::kOther || f.role == FileRole::kBackup) return "·";
+  if (f.role == FileRole::kOther || f.role == FileRole::kBackup) return marks.other;
   return f.usable() ? marks.ok : marks.bad;
 }
 

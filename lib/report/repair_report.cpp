@@ -111,8 +111,8 @@ std::string repair_text(const RepairPlan& plan, const RepairRun& run, const Mark
     out += "      why: " + c.reason + "\n";
   }
   for (const ChainRepair& c : plan.chains) {
-    out += "  [" + c.alias + "] chain: " + std::to_string(c.before.size()) + " → " +
-           std::to_string(c.after.size()) + " certificates:";
+    out += "  [" + c.alias + "] chain: " + std::to_string(c.before.size()) + " " + marks.arrow +
+           " " + std::to_string(c.after.size()) + " certificates:";
     for (const CertPtr& cert : c.after) out += "\n      " + cert->subject;
     out += "\n";
   }

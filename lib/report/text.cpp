@@ -27,9 +27,10 @@ std::size_t cert_size(const Certificate& c, std::size_t indent) {
          c.key.algorithm.size() + c.key.curve.size() + c.signature_algorithm.size() + 120;
 }
 
-void append_cert(std::string& out, const Certificate& c, std::size_t indent, bool nested) {
+void append_cert(std::string& out, const Certificate& c, std::size_t indent, bool nested,
+                 const Marks& marks) {
   out.append(indent, ' ');
-  if (nested) out += "└─ ";
+  if (nested) out += marks.branch;
   out += c.subject.empty() ? std::string_view("(empty subject)") : std::string_view(c.subject);
   out += '\n';
   std::size_t pad = indent + (nested ? 3 : 0) + 3;
@@ -41,7 +42,9 @@ void append_cert(std::string& out, const Certificate& c, std::size_t indent, boo
   out.append(pad, ' ');
   out += "valid   ";
   append::date(out, c.not_before);
-  out += " → ";
+  out += ' ';
+  out += marks.arrow;
+  out += ' ';
   append::date(out, c.not_after);
   out += "   ";
   out += c.key.describe();
@@ -125,7 +128,7 @@ std::string key_managers_text(const KeyManagerPrediction& p) {
   return out;
 }
 
-std::string inspect_text(const std::string& file, const InspectResult& result) {
+std::string inspect_text(const std::string& file, const InspectResult& result, const Marks& marks) {
   const Keystore& store = result.store;
   std::string findings = findings_text(result.findings);
 
@@ -200,7 +203,7 @@ std::string inspect_text(const std::string& file, const InspectResult& result) {
     }
     std::size_t indent = 4;
     for (std::size_t c = 0; c < e.chain.size(); ++c) {
-      append_cert(out, *e.chain[c], indent, c > 0);
+      append_cert(out, *e.chain[c], indent, c > 0, marks);
       if (c > 0) indent += 3;
     }
   }
@@ -208,7 +211,7 @@ std::string inspect_text(const std::string& file, const InspectResult& result) {
     out += "\nCertificates Java loads but does not list (";
     append::number(out, static_cast<std::int64_t>(store.hidden_certificates.size()));
     out += "):\n";
-    for (const CertPtr& c : store.hidden_certificates) append_cert(out, *c, 4, false);
+    for (const CertPtr& c : store.hidden_certificates) append_cert(out, *c, 4, false, marks);
   }
   out += '\n';
   if (result.key_managers && result.key_managers->ambiguous()) {

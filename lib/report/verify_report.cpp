@@ -167,7 +167,7 @@ std::string keystore_verify_text(const std::string& file, const KeystoreVerifyRe
       const PathLink& link = e.path[i];
       const Certificate& c = *link.cert;
       out.append(indent, ' ');
-      if (i) out += "└─ ";
+      if (i) out += marks.branch;
       out += link_mark(link, marks);
       out += ' ';
       out += c.subject;
@@ -183,7 +183,7 @@ std::string keystore_verify_text(const std::string& file, const KeystoreVerifyRe
     }
     if (!e.path.empty() && !e.path.back().issuer_found) {
       out.append(indent, ' ');
-      out += "└─ ";
+      out += marks.branch;
       out += marks.bad;
       out += " missing: ";
       out += e.path.back().cert->issuer;
@@ -222,7 +222,7 @@ std::string peer_verify_text(const std::vector<CertPtr>& chain, const PeerVerdic
                    : std::string(marks.bad) + " Java rejects it: " + v.java_message + "\n";
   std::string indent = "  ";
   for (std::size_t i = 0; i < v.path.size(); ++i) {
-    out += indent + (i ? "└─ " + std::string(marks.ok) + " " : "") + v.path[i]->subject +
+    out += indent + (i ? std::string(marks.branch) + marks.ok + " " : "") + v.path[i]->subject +
            (i + 1 == v.path.size() ? "  (trust anchor)" : "") + "\n";
     if (i) indent += "   ";
   }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "platform/platform.hpp"
+#include "trust/botan_library.hpp"
 #include "x509/oids.hpp"
 
 namespace ksdoctor {
@@ -52,8 +53,7 @@ struct BotanApi {
 const BotanApi& botan() {
   static const BotanApi api = [] {
     BotanApi a;
-    std::optional<platform::SharedLibrary> lib =
-        platform::load_library({"libbotan-2.so.19", "libbotan-2.so"});
+    std::optional<platform::SharedLibrary> lib = botan::library();
     if (!lib) {
       a.error = "Botan 2 is not installed (libbotan-2.so.19)";
       return a;

@@ -1,7 +1,7 @@
-// Runs the ksdoctor CLI the way the CLI tests need it: a clean password environment (only what
-// `env` sets), stdin from /dev/null (no TTY), stdout and stderr captured separately. The command
-// line is a POSIX shell's (env, quoting, redirections): tests that use it do not run on Windows
-// (tests/unit/windows_exclusions.txt).
+// Runs the ksdoctor CLI the way the CLI tests need it: a clean password environment and no NO_COLOR
+// (only what `env` sets), stdin from /dev/null (no TTY), stdout and stderr captured separately. The
+// command line is a POSIX shell's (env, quoting, redirections): tests that use it do not run on
+// Windows (tests/unit/windows_exclusions.txt).
 #pragma once
 
 #include <doctest/doctest.h>
@@ -37,8 +37,8 @@ inline Run run(const std::string& args, const std::string& env = "") {
                           ("ksdoctor-cli-test-" + std::to_string(testos::pid()) + "-" +
                            std::to_string(counter++) + ".err"))
                              .string();
-  std::string cmd = "env -u KSDOCTOR_STOREPASS " + env + " " + KSDOCTOR_CLI + " " + args +
-                    " </dev/null 2>" + err_path;
+  std::string cmd = "env -u KSDOCTOR_STOREPASS -u NO_COLOR " + env + " " + KSDOCTOR_CLI + " " +
+                    args + " </dev/null 2>" + err_path;
   FILE* p = testos::open_pipe(cmd);
   REQUIRE(p != nullptr);
   std::string out;
