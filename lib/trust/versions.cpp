@@ -3,8 +3,12 @@
 
 #include <openssl/crypto.h>
 
+#include <string>
+
 #include "ksdoctor/crosscheck.hpp"
-#include "trust/botan_library.hpp"
+#if KSDOCTOR_HAVE_BOTAN
+#include <botan/build.h>
+#endif
 
 namespace ksdoctor {
 
@@ -13,13 +17,10 @@ std::string openssl_version() { return OpenSSL_version(OPENSSL_VERSION); }
 BotanVersion botan_version() {
   BotanVersion v;
   v.built_in = crosscheck_available();
-  std::optional<platform::SharedLibrary> lib = botan::library();
-  if (!lib) return v;
-  // Botan's C API (botan/ffi.h): const char* botan_version_string(void).
-  using VersionString = const char* (*)();
-  auto version =
-      reinterpret_cast<VersionString>(platform::library_function(*lib, "botan_version_string"));
-  if (version && version()) v.version = std::string(version());
+#if KSDOCTOR_HAVE_BOTAN
+  v.version = std::to_string(BOTAN_VERSION_MAJOR) + "." + std::to_string(BOTAN_VERSION_MINOR) +
+              "." + std::to_string(BOTAN_VERSION_PATCH);
+#endif
   return v;
 }
 
