@@ -18,13 +18,13 @@ int main(int raw_argc, char** raw_argv) {
   int argc = arguments.argc();
   char** argv = arguments.argv();
   cli::console();  // before any output: Windows shows UTF-8 only once its console is set up
-  use_openssl_without_config_file();
   // Answered before the parser is built: CLI11 reports --version by throwing, and a process's
   // first exception costs milliseconds.
   if (argc == 2 && std::string_view(argv[1]) == "--version") {
     std::cout << cli::version_text();
     return 0;
   }
+  use_openssl_without_config_file();
   CLI::App app{"ksdoctor — Java keystore doctor", "ksdoctor"};
   app.require_subcommand(1);
   app.set_version_flag("--version", [] {
