@@ -73,7 +73,7 @@ const platform::ConsoleSupport& console();
 report::Marks text_marks();
 
 // `ksdoctor --version`: this program's version, then the OpenSSL it runs with and the Botan the
-// cross-check would load (loading it to ask).
+// cross-check was built for (nothing is loaded to ask).
 std::string version_text();
 
 // Overwrites the values of password options in argv so they do not linger in `ps` output.

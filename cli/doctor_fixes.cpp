@@ -71,18 +71,19 @@ std::string probe_command(const Fix& fix) {
 }
 
 // `ksdoctor repair KEYSTORE [--peer CHAIN] --from ... --in-place`, the sources being the fix's own
-// or, where ksdoctor does not have them yet, the file the admin is to fetch (`placeholder`).
-std::string repair_command(const Fix& fix, const std::string& placeholder = {}) {
+// or, where ksdoctor does not have them yet, the name of the file the admin is to fetch
+// (`file_to_fetch`, e.g. "CA.pem").
+std::string repair_command(const Fix& fix, const std::string& file_to_fetch = {}) {
   std::vector<std::string> words = {"ksdoctor", "repair", fix.keystore};
   if (fix.kind == FixKind::kRepairPeer) {
     words.push_back("--peer");
     words.push_back(peer_chain(fix));
   }
-  if (placeholder.empty()) {
+  if (file_to_fetch.empty()) {
     add_sources(words, fix);
   } else {
     words.push_back("--from");
-    words.push_back(placeholder);
+    words.push_back(file_to_fetch);
   }
   words.push_back("--in-place");
   return command(words);

@@ -16,7 +16,6 @@ struct BotanVersion {
   // The version of the Botan headers the cross-check was built with ("2.19.3"); nullopt without
   // a cross-check.
   std::optional<std::string> version;
-  bool built_in = false;  // this build has the cross-check at all (the portable builds do not)
 };
 
 // Loads nothing.

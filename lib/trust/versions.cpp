@@ -5,7 +5,6 @@
 
 #include <string>
 
-#include "ksdoctor/crosscheck.hpp"
 #if KSDOCTOR_HAVE_BOTAN
 #include <botan/build.h>
 #endif
@@ -16,7 +15,6 @@ std::string openssl_version() { return OpenSSL_version(OPENSSL_VERSION); }
 
 BotanVersion botan_version() {
   BotanVersion v;
-  v.built_in = crosscheck_available();
 #if KSDOCTOR_HAVE_BOTAN
   v.version = std::to_string(BOTAN_VERSION_MAJOR) + "." + std::to_string(BOTAN_VERSION_MINOR) +
               "." + std::to_string(BOTAN_VERSION_PATCH);
