@@ -19,7 +19,7 @@
 namespace ksdoctor::cli {
 namespace {
 
-constexpr const char* kSourceOption = "--from";
+constexpr const char* kImportSourceOption = "--from";
 
 struct ImportCliOptions {
   CommonOptions common;
@@ -135,7 +135,7 @@ int run_import(const ImportCliOptions& o) {
   options.now = resolve_now(o.common);
   options.warn_days = o.common.warn_days;
   options.created_ms = options.now * 1000;
-  options.name_origin = report::origin_namer(kSourceOption);
+  options.name_origin = report::origin_namer(kImportSourceOption);
   options.keypass = resolve_keypass(o.common);
   ImportPlan plan = names_aia(o.from) ? plan_import_with_aia(store, material, sources, storepass,
                                                              options, aia_options(o.aia_timeout_ms))

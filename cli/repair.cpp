@@ -25,7 +25,7 @@ namespace {
 
 // repair names the sources its user gave as they were given: "--from FILE". The word "aia" is
 // not a source to load but a request to fetch (plan_repair_with_aia).
-constexpr const char* kSourceOption = "--from";
+constexpr const char* kRepairSourceOption = "--from";
 
 struct RepairCliOptions {
   CommonOptions common;
@@ -74,7 +74,7 @@ int run_repair(const RepairCliOptions& o) {
   options.now = resolve_now(o.common);
   // New entries are dated "now", which --at sets too: the same inputs give the same bytes.
   options.created_ms = options.now * 1000;
-  options.name_origin = report::origin_namer(kSourceOption);
+  options.name_origin = report::origin_namer(kRepairSourceOption);
   bool aia = names_aia(o.from);
   AiaOptions aia_settings = aia_options(o.aia_timeout_ms);
   RepairPlan plan = aia ? plan_repair_with_aia(store, sources, peers, options, aia_settings)

@@ -24,7 +24,7 @@ namespace ksdoctor::cli {
 namespace {
 
 // verify names the sources its user gave as they were given: "--trust FILE".
-constexpr const char* kSourceOption = "--trust";
+constexpr const char* kVerifySourceOption = "--trust";
 
 struct VerifyOptions {
   CommonOptions common;
@@ -61,7 +61,7 @@ int verify_chains(const VerifyOptions& o, const Keystore& store, const CertPool&
                   std::vector<Finding> notes) {
   KeystoreVerifyOptions options;
   options.now = resolve_now(o.common);
-  options.name_origin = report::origin_namer(kSourceOption);
+  options.name_origin = report::origin_namer(kVerifySourceOption);
   options.keypass = o.keypass;
   KeystoreVerifyReport report = verify_keystore(store, pool, options);
   if (o.cross_check) {

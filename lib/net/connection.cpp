@@ -66,12 +66,21 @@ std::vector<platform::Address> resolve_addresses(const std::string& host, std::u
   return addresses;
 }
 
+}  // namespace
+
 // The BIO's state: the socket, the deadline of the call in progress and why the last I/O failed.
+// Named, not file-local: Connection::Impl holds one, and a member of a type with internal linkage
+// is an error (-Wsubobject-linkage) once the unity build makes this file an included one.
+namespace connection_detail {
 struct SocketIo {
   platform::Socket socket;
   Deadline deadline{};
   std::optional<NetError> error;
 };
+}  // namespace connection_detail
+using connection_detail::SocketIo;
+
+namespace {
 
 int bio_write(BIO* bio, const char* data, std::size_t size, std::size_t* written) {
   auto* io = static_cast<SocketIo*>(BIO_get_data(bio));

@@ -206,7 +206,7 @@ Json line_json(const logs::Diagnosis& d, const logs::LineRef& l) {
   return j;
 }
 
-Json finding_json(const logs::Diagnosis& d, const LogFinding& f) {
+Json log_finding_json(const logs::Diagnosis& d, const LogFinding& f) {
   Json j;
   j["code"] = logs::code_name(f.code);
   j["severity"] = severity_name(logs::code_severity(f.code));
@@ -265,7 +265,7 @@ Json logs_json(const logs::Diagnosis& d) {
   j["hourly"] = hourly;
   j["hourly_truncated"] = d.hourly_truncated;
   Json findings = Json::array();
-  for (const LogFinding& f : d.findings) findings.push_back(finding_json(d, f));
+  for (const LogFinding& f : d.findings) findings.push_back(log_finding_json(d, f));
   j["findings"] = findings;
   return j;
 }

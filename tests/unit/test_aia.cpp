@@ -21,6 +21,7 @@
 #include "test_os.hpp"
 #include "test_pki.hpp"
 
+namespace aia_test {
 using namespace ksdoctor;
 using testpki::kNow;
 
@@ -383,3 +384,5 @@ TEST_CASE("aia fetch: proxy environment variables are read by the CLI, never the
   CHECK(r.problems.empty());
   CHECK(r.certs.size() == 1);
 }
+
+}  // namespace aia_test

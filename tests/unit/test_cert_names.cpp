@@ -9,6 +9,7 @@
 #include "cert_names.hpp"
 #include "ksdoctor/x509.hpp"
 
+namespace cert_names_test {
 using namespace ksdoctor;
 using testnames::Attribute;
 using testnames::self_signed;
@@ -82,3 +83,5 @@ TEST_CASE("common name: multi-valued RDNs, other string types, absent and non-st
       self_signed({{"CN", "fallback"}, {"O", "x"}, Attribute{"CN", "", false, V_ASN1_UTF8STRING}});
   CHECK(empty->common_name() == "fallback");
 }
+
+}  // namespace cert_names_test

@@ -7,6 +7,7 @@
 #include "ksdoctor/chains.hpp"
 #include "test_pki.hpp"
 
+namespace chains_test {
 using namespace ksdoctor;
 using testpki::kNow;
 using testpki::kYear;
@@ -308,3 +309,5 @@ TEST_CASE("an expired root is a warning: Java ignores a trust anchor's dates") {
   CHECK_FALSE(r.entries[0].java_problem);
   CHECK_FALSE(has_errors(r.findings));
 }
+
+}  // namespace chains_test

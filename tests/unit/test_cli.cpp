@@ -9,6 +9,7 @@
 #include "cli_run.hpp"
 #include "fixture_util.hpp"
 
+namespace cli_test {
 namespace {
 
 using clitest::lines;
@@ -158,3 +159,5 @@ TEST_CASE("verify: a --trust source that does not exist is exit 2 with one line"
   CHECK(lines(r.err) == 1);
   CHECK(r.out.empty());
 }
+
+}  // namespace cli_test

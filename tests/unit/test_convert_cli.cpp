@@ -9,6 +9,7 @@
 #include "fixture_util.hpp"
 #include "test_os.hpp"
 
+namespace convert_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -71,3 +72,5 @@ TEST_CASE("convert refuses --out naming the input keystore and writes nothing") 
   CHECK(r.err.find("--out names the input keystore") != std::string::npos);
   CHECK(clitest::slurp(ks) == clitest::slurp(fixture_path("jks/truststore.jks")));
 }
+
+}  // namespace convert_cli_test

@@ -10,9 +10,10 @@
 #include "fixture_util.hpp"
 #include "ksdoctor/doctor.hpp"
 #include "ksdoctor/doctor_report.hpp"
-#include "ksdoctor/timeutil.hpp"
 #include "ksdoctor/system.hpp"
+#include "ksdoctor/timeutil.hpp"
 
+namespace doctor_test {
 using namespace ksdoctor;
 
 namespace {
@@ -246,3 +247,5 @@ TEST_CASE("doctor cli: the recheck repeats the run from now on") {
         "ksdoctor doctor --root / --peer mx=chain.pem --trust bundle.pem --no-network --since "
         "2026-12-07T10:00:00Z");
 }
+
+}  // namespace doctor_test

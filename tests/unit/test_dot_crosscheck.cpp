@@ -20,6 +20,7 @@
 #include "ksdoctor/timeutil.hpp"
 #include "test_os.hpp"
 
+namespace dot_crosscheck_test {
 using namespace ksdoctor;
 
 namespace {
@@ -375,3 +376,5 @@ TEST_CASE("keystore_chains_dot ends a path at a wrong signer without a missing n
   CHECK(dot.find("tooltip=\"from keystore entry 'ca'\"") != std::string::npos);
   CHECK(graphviz_accepts(dot, "wrong_signer"));
 }
+
+}  // namespace dot_crosscheck_test

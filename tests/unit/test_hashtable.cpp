@@ -4,6 +4,7 @@
 #include "formats/jks/java_hashtable.hpp"
 #include "ksdoctor/formats.hpp"
 
+namespace hashtable_test {
 using namespace ksdoctor;
 
 namespace {
@@ -43,3 +44,5 @@ TEST_CASE("a duplicate key keeps its first position and its last value") {
   }
   CHECK(found_last);
 }
+
+}  // namespace hashtable_test

@@ -13,6 +13,7 @@
 #include "ksdoctor/keys.hpp"
 #include "test_pki.hpp"
 
+namespace import_test {
 using namespace ksdoctor;
 using testpki::kNow;
 using testpki::kYear;
@@ -319,3 +320,5 @@ TEST_CASE("import: a CA reply replaces the chain of the key entry it answers") {
   ImportPlan missing = plan_import(store, reply, cas, kStorepass, options("nothere"));
   CHECK(codes(missing) == std::vector<std::string>{"REPLY_WITHOUT_KEY_ENTRY"});
 }
+
+}  // namespace import_test

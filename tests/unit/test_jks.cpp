@@ -9,6 +9,7 @@
 #include "ksdoctor/keys.hpp"
 #include "ksdoctor/timeutil.hpp"
 
+namespace jks_test {
 using namespace ksdoctor;
 
 namespace {
@@ -187,3 +188,5 @@ TEST_CASE("--type follows Java's dual-format loaders") {
   CHECK_THROWS_AS(read_keystore(jceks, kChangeit, StoreFormat::kJks), FormatError);
   CHECK(read_keystore(jceks, kChangeit, StoreFormat::kJceks).format == StoreFormat::kJceks);
 }
+
+}  // namespace jks_test

@@ -11,6 +11,7 @@
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/writers.hpp"
 
+namespace jks_writer_test {
 using namespace ksdoctor;
 
 namespace {
@@ -158,3 +159,5 @@ TEST_CASE("writer: an added alias equal to a loaded one replaces it in place") {
   CHECK(root->created_ms == 42);
   CHECK(root->chain[0]->der == replacement.chain[0]->der);
 }
+
+}  // namespace jks_writer_test

@@ -11,6 +11,7 @@
 #include "ksdoctor/keys.hpp"
 #include "test_pki.hpp"
 
+namespace key_managers_test {
 using namespace ksdoctor;
 
 namespace {
@@ -190,3 +191,5 @@ TEST_CASE("java_key_type: Java's PublicKey.getAlgorithm() names") {
   CHECK(java_key_type(PublicKeyInfo{"RSA", 2048, ""}) == "RSA");
   CHECK(java_key_type(PublicKeyInfo{"EC", 256, "P-256"}) == "EC");
 }
+
+}  // namespace key_managers_test

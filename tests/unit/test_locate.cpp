@@ -24,6 +24,7 @@
 #include "platform/platform.hpp"
 #include "test_os.hpp"
 
+namespace locate_test {
 using namespace ksdoctor;
 namespace fs = std::filesystem;
 
@@ -704,3 +705,5 @@ TEST_CASE("locate: another property naming a different keystore folder is flagge
   CHECK(detail(get(res.findings, "KEYSTORE_LOCATION_AMBIGUOUS"), "key") == "backup.dir");
   CHECK(get(res.findings, "KEYSTORE_LOCATION_AMBIGUOUS").severity == Severity::kWarning);
 }
+
+}  // namespace locate_test

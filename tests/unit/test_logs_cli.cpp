@@ -11,6 +11,7 @@
 #include "cli_run.hpp"
 #include "fixture_util.hpp"
 
+namespace logs_cli_test {
 namespace {
 
 std::string fx(const std::string& relative) { return "'" + fixture_path("logs/" + relative) + "'"; }
@@ -113,3 +114,5 @@ TEST_CASE("logs cli: non-UTF-8 bytes and garbage still give valid JSON") {
   CHECK(j["findings"][0]["code"] == "CONNECTION_ERROR");
   CHECK(j["findings"][0]["reason"] == "java.io.IOException: \xEF\xBF\xBD\xEF\xBF\xBD");
 }
+
+}  // namespace logs_cli_test

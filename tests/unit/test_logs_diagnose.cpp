@@ -14,6 +14,7 @@
 #include "ksdoctor/logs_report.hpp"
 #include "test_os.hpp"
 
+namespace logs_diagnose_test {
 using namespace ksdoctor;
 using namespace ksdoctor::logs;
 
@@ -265,3 +266,5 @@ TEST_CASE("logs: the diagnoser forgets closed connections but keeps their hosts"
   CHECK(d.findings[0].remotes == std::vector<std::string>{"mx0", "mx1", "mx2", "mx3"});
   CHECK(d.downstream_connections == 50);
 }
+
+}  // namespace logs_diagnose_test

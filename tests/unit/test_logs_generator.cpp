@@ -12,6 +12,7 @@
 #include "ksdoctor/logs.hpp"
 #include "test_os.hpp"
 
+namespace logs_generator_test {
 using namespace ksdoctor::logs;
 
 namespace {
@@ -105,3 +106,5 @@ TEST_CASE("logs: generated operational and RequestProcessor logs of the same tra
     check_against(oe, od);
   }
 }
+
+}  // namespace logs_generator_test

@@ -16,6 +16,7 @@
 #include "ksdoctor/logs_report.hpp"
 #include "test_os.hpp"
 
+namespace logs_malformed_test {
 using namespace ksdoctor;
 
 namespace {
@@ -109,3 +110,5 @@ TEST_CASE("logs: malformed input: bytes that never lead UTF-8 are replaced in th
   }
   std::filesystem::remove(path);
 }
+
+}  // namespace logs_malformed_test

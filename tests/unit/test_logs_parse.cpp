@@ -15,6 +15,7 @@
 #include "logs/parse.hpp"
 #include "test_os.hpp"
 
+namespace logs_parse_test {
 using namespace ksdoctor;
 using namespace ksdoctor::logs;
 
@@ -334,3 +335,5 @@ TEST_CASE("logs: reader: gzip files, whole, concatenated, corrupt and cut short"
   CHECK(s.error.find("ends early") != std::string::npos);
   CHECK(looks_like_smtp_log(cut.path));
 }
+
+}  // namespace logs_parse_test

@@ -14,6 +14,7 @@
 #include "test_os.hpp"
 #include "test_pki.hpp"
 
+namespace net_connection_test {
 using namespace ksdoctor;
 using namespace ksdoctor::net;
 using namespace std::chrono_literals;
@@ -226,9 +227,8 @@ TEST_CASE("net: TLS verification against the system CAs rejects a private PKI") 
   c.read_line(deadline_in(2s));
   c.write_line("STARTTLS", deadline_in(2s));
   c.read_line(deadline_in(2s));
-  CHECK(kind_of_failure([&] {
-          c.start_tls(tls_options("localhost", true), deadline_in(5s));
-        }) == NetErrorKind::kTlsVerify);
+  CHECK(kind_of_failure([&] { c.start_tls(tls_options("localhost", true), deadline_in(5s)); }) ==
+        NetErrorKind::kTlsVerify);
 }
 
 TEST_CASE("net: plaintext sent after the STARTTLS reply is refused, not taken into TLS") {
@@ -237,9 +237,8 @@ TEST_CASE("net: plaintext sent after the STARTTLS reply is refused, not taken in
   server.serve([](testos::socket_t fd) { send_text(fd, "220 go\r\n250 injected\r\n"); });
   Connection c = Connection::open("127.0.0.1", server.port());
   CHECK(c.read_line(deadline_in(2s)) == "220 go");
-  CHECK(kind_of_failure([&] {
-          c.start_tls(tls_options("localhost", false), deadline_in(2s));
-        }) == NetErrorKind::kProtocol);
+  CHECK(kind_of_failure([&] { c.start_tls(tls_options("localhost", false), deadline_in(2s)); }) ==
+        NetErrorKind::kProtocol);
 }
 
 TEST_CASE("net: a TLS handshake with a silent server meets its deadline") {
@@ -248,8 +247,9 @@ TEST_CASE("net: a TLS handshake with a silent server meets its deadline") {
   server.serve(drain);
   Connection c = Connection::open("127.0.0.1", server.port());
   auto start = Clock::now();
-  CHECK(kind_of_failure([&] {
-          c.start_tls(tls_options("", false), deadline_in(300ms));
-        }) == NetErrorKind::kTimeout);
+  CHECK(kind_of_failure([&] { c.start_tls(tls_options("", false), deadline_in(300ms)); }) ==
+        NetErrorKind::kTimeout);
   CHECK(Clock::now() - start < 1500ms);
 }
+
+}  // namespace net_connection_test

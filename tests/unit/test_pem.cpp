@@ -7,6 +7,7 @@
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/pem.hpp"
 
+namespace pem_test {
 using namespace ksdoctor;
 
 namespace {
@@ -72,3 +73,5 @@ TEST_CASE("pem_blocks rejects what is not base64, with the same words every time
   CHECK(failure("-----BEGIN CERTIFICATE-----\nYWJj\n") ==
         "PEM block 'CERTIFICATE' has no END line");
 }
+
+}  // namespace pem_test

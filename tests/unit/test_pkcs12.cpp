@@ -21,6 +21,7 @@
 #include "ksdoctor/keys.hpp"
 #include "ksdoctor/timeutil.hpp"
 
+namespace pkcs12_test {
 using namespace ksdoctor;
 
 namespace {
@@ -430,3 +431,5 @@ TEST_CASE("PKCS#12 malformed input is refused, never a crash") {
         "PKCS12 keystore not in version 3 format");
   CHECK_THROWS_AS(pkcs12_decrypt_shrouded_key(Bytes{0x30, 0x00}, kChangeit), FormatError);
 }
+
+}  // namespace pkcs12_test

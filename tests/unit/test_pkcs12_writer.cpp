@@ -18,6 +18,7 @@
 #include "ksdoctor/writers.hpp"
 #include "x509/der.hpp"
 
+namespace pkcs12_writer_test {
 using namespace ksdoctor;
 
 namespace {
@@ -337,3 +338,5 @@ TEST_CASE("pkcs12 writer: refuses what Java could not write or read back") {
   const Keystore jceks = read_keystore(fixture("jceks/secretkeys.jceks"), pass);
   CHECK(code_of([&] { write_pkcs12(jceks, pass, kNow); }) == "KEY_NOT_PKCS8");
 }
+
+}  // namespace pkcs12_writer_test

@@ -12,6 +12,7 @@
 #include "ksdoctor/system.hpp"
 #include "test_os.hpp"
 
+namespace plain_output_test {
 namespace {
 
 bool ascii(const std::string& text) {
@@ -128,3 +129,5 @@ TEST_CASE("--version: ksdoctor's version, the OpenSSL in use, and Botan or why n
 #endif
   CHECK(v.err.empty());
 }
+
+}  // namespace plain_output_test

@@ -15,6 +15,7 @@
 #include "platform/platform.hpp"
 #include "test_os.hpp"
 
+namespace platform_test {
 constexpr bool kPosix = !testos::kWindows;
 
 using namespace ksdoctor;
@@ -414,3 +415,5 @@ TEST_CASE("send, receive and a read that waits past its deadline") {
   CHECK(moved.is_open());
   CHECK_FALSE(client.is_open());
 }
+
+}  // namespace platform_test

@@ -21,6 +21,7 @@
 #include "platform/platform.hpp"
 #include "trust/source_loader.hpp"
 
+namespace platform_callers_test {
 using namespace ksdoctor;
 namespace stdfs = std::filesystem;
 
@@ -178,3 +179,5 @@ TEST_CASE("sources: certificates of a system store that is no file (Windows ROOT
   CHECK(r.warnings[0].code == "TRUST_SOURCE_FILE_SKIPPED");
   CHECK(r.warnings[0].message.find("certificate store CA") != std::string::npos);
 }
+
+}  // namespace platform_callers_test

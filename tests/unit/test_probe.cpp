@@ -9,6 +9,7 @@
 #include "probe/session.hpp"
 #include "probe/smtp_reply.hpp"
 
+namespace probe_test {
 using namespace ksdoctor;
 using namespace ksdoctor::probe;
 
@@ -163,3 +164,5 @@ TEST_CASE("judge_probe: STARTTLS not offered, protocol and suite mismatches, enu
   CHECK(j.as_server->handshake_possible);
   CHECK(probe_ok(j));  // warnings only
 }
+
+}  // namespace probe_test

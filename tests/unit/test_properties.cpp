@@ -11,6 +11,7 @@
 #include "ksdoctor/error.hpp"
 #include "ksdoctor/properties.hpp"
 
+namespace properties_test {
 using namespace ksdoctor;
 
 namespace {
@@ -278,3 +279,5 @@ TEST_CASE("lint: correctly written values are left alone") {
     CHECK(lint(text).empty());
   }
 }
+
+}  // namespace properties_test

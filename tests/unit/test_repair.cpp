@@ -20,6 +20,7 @@
 #include "test_os.hpp"
 #include "test_pki.hpp"
 
+namespace repair_test {
 using namespace ksdoctor;
 using testpki::kNow;
 
@@ -456,3 +457,5 @@ TEST_CASE("repair CLI: dry run, --out, --in-place, backups and refusals") {
   }
   fs::remove_all(dir);
 }
+
+}  // namespace repair_test

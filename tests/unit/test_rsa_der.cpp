@@ -11,6 +11,7 @@
 #include "keys/rsa_der.hpp"
 #include "ksdoctor/bytes.hpp"
 
+namespace rsa_der_test {
 using namespace ksdoctor;
 
 namespace {
@@ -139,3 +140,5 @@ TEST_CASE("rsa_der: an EC key, a truncated or altered structure go to OpenSSL (n
     }
   }
 }
+
+}  // namespace rsa_der_test

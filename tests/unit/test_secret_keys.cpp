@@ -15,6 +15,7 @@
 #include "ksdoctor/keys.hpp"
 #include "ksdoctor/writers.hpp"
 
+namespace secret_keys_test {
 using namespace ksdoctor;
 
 namespace {
@@ -260,3 +261,5 @@ TEST_CASE("convert carries the fixtures' secret keys between JCEKS and PKCS#12 a
     CHECK_THROWS_AS(convert_keystore(source, wrong), PasswordError);
   }
 }
+
+}  // namespace secret_keys_test

@@ -14,6 +14,7 @@
 #include "ksdoctor/sources.hpp"
 #include "test_os.hpp"
 
+namespace sources_test {
 using namespace ksdoctor;
 namespace fs = std::filesystem;
 
@@ -378,3 +379,5 @@ TEST_CASE("trust sources: several sources in one pool, each DER once, warnings k
   CHECK(load_trust_sources({}, kChangeit).pool.size() == 0);
   CHECK_THROWS_AS(load_trust_sources({bundle, dir.file("missing.pem")}, kChangeit), IoError);
 }
+
+}  // namespace sources_test

@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 
+namespace text_test {
 using namespace ksdoctor;
 
 TEST_CASE("modified UTF-8 decodes U+0000 from C0 80 and from a raw zero byte, as readUTF does") {
@@ -71,3 +72,5 @@ TEST_CASE("toLowerCase(Locale.ENGLISH) for aliases") {
   CHECK(java_lowercase(u"\u00C4rger") == u"\u00E4rger");
   CHECK(java_lowercase(u"already-lower") == u"already-lower");
 }
+
+}  // namespace text_test

@@ -3,6 +3,7 @@
 #include "ksdoctor/timeutil.hpp"
 #include "x509/der.hpp"
 
+namespace time_der_test {
 using namespace ksdoctor;
 
 TEST_CASE("RFC 3339 formatting and parsing") {
@@ -56,3 +57,5 @@ TEST_CASE("Reader never reads past the end") {
   Reader r2(four);
   CHECK_THROWS_AS(r2.take(5), FormatError);
 }
+
+}  // namespace time_der_test

@@ -17,6 +17,7 @@
 #include "ksdoctor/verify_report.hpp"
 #include "test_pki.hpp"
 
+namespace verify_json_test {
 using namespace ksdoctor;
 
 namespace {
@@ -265,3 +266,5 @@ TEST_CASE("inspect JSON: the streamed writer still equals dump(2)") {
     CHECK(got == want);
   }
 }
+
+}  // namespace verify_json_test
