@@ -1,6 +1,7 @@
 // `ksdoctor repair KEYSTORE --from SRC... (--out FILE | --in-place) [--peer CHAIN.pem]...
-// [--dry-run]`: completes and orders key entries' chains, imports the CAs peers need, and writes
-// the result atomically (read back and compared before it replaces anything).
+// [--trust-intermediate] [--dry-run]`: completes and orders key entries' chains, imports the CAs
+// peers need, and writes the result atomically (read back and compared before it replaces
+// anything).
 #include "ksdoctor/repair.hpp"
 
 #include <algorithm>
@@ -36,8 +37,24 @@ struct RepairCliOptions {
   bool in_place = false;
   bool dry_run = false;
   bool no_backup = false;
+  bool trust_intermediate = false;
   int aia_timeout_ms = 5000;
 };
+
+// The arguments that select the run's inputs, without a password given on the command line:
+// the report repeats them in the command it suggests.
+std::vector<std::string> rerun_args(const RepairCliOptions& o) {
+  std::vector<std::string> out;
+  for (const std::string& f : o.from) out.insert(out.end(), {kSourceOption, f});
+  if (o.common.type != "auto") out.insert(out.end(), {"--type", o.common.type});
+  if (!o.common.storepass.env.empty()) {
+    out.insert(out.end(), {"--storepass-env", o.common.storepass.env});
+  } else if (!o.common.storepass.file.empty()) {
+    out.insert(out.end(), {"--storepass-file", o.common.storepass.file});
+  }
+  if (!o.common.at.empty()) out.insert(out.end(), {"--at", o.common.at});
+  return out;
+}
 
 void check_usage(const RepairCliOptions& o) {
   if (!o.out.empty() && o.in_place) {
@@ -75,6 +92,7 @@ int run_repair(const RepairCliOptions& o) {
   // New entries are dated "now", which --at sets too: the same inputs give the same bytes.
   options.created_ms = options.now * 1000;
   options.name_origin = report::origin_namer(kSourceOption);
+  options.trust_intermediate = o.trust_intermediate;
   bool aia = names_aia(o.from);
   AiaOptions aia_settings = aia_options(o.aia_timeout_ms);
   RepairPlan plan = aia ? plan_repair_with_aia(store, sources, peers, options, aia_settings)
@@ -86,6 +104,8 @@ int run_repair(const RepairCliOptions& o) {
   run.peer_files = o.peers;
   run.source_warnings = std::move(source_warnings);
   run.name_origin = options.name_origin;
+  run.trust_intermediate = o.trust_intermediate;
+  run.rerun_args = rerun_args(o);
   if (!o.dry_run) {
     run.target = o.in_place ? o.keystore : o.out;
     // In place with nothing to change: leave the file alone. --out always gets the keystore.
@@ -126,6 +146,9 @@ Runner register_repair(CLI::App& app) {
   cmd->add_option("--peer", o->peers,
                   "a chain a peer presents (PEM/DER, leaf first): import what Java needs to "
                   "trust it");
+  cmd->add_flag("--trust-intermediate", o->trust_intermediate,
+                "when a peer's chain passes through a CA certificate Java refuses (an expired "
+                "cross-sign) above a valid one, trust that valid CA certificate itself (a pin)");
   cmd->add_option("--out", o->out, "write the repaired keystore to FILE (KEYSTORE is not touched)");
   cmd->add_flag("--in-place", o->in_place, "replace KEYSTORE (kept as KEYSTORE.bak)");
   cmd->add_flag("--dry-run", o->dry_run, "show the plan, write nothing (exit 1 if it changes)");

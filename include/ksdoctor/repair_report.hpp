@@ -22,7 +22,15 @@ struct RepairRun {
   std::vector<std::string> peer_files;   // --peer arguments, in order
   std::vector<Finding> source_warnings;  // from loading the sources (load_trust_sources)
   OriginNamer name_origin;               // how changes name origins (empty: describe_origin)
+  bool trust_intermediate = false;       // --trust-intermediate was given
+  // The arguments that select this run's inputs, without secrets (--from FILE, --storepass-env
+  // VAR, --at TIME, ...), repeated in the command the report gives for a pin.
+  std::vector<std::string> rerun_args;
 };
+
+// The command that plans the pin `run` lacks: `ksdoctor repair FILE ARGS... --peer FILE...
+// --trust-intermediate (--out FILE | --in-place)`, quoted for the shell ksdoctor runs under.
+std::string pin_command(const RepairRun& run);
 
 // One change in words: "add intermediate CN=... to the chain, from --from ca.pem".
 std::string change_text(const RepairChange& change, const OriginNamer& name_origin);
