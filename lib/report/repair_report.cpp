@@ -43,7 +43,7 @@ std::string refusal_text(const Certificate& cert, const std::optional<PathCheck>
     case PathCheck::kNotYetValid:
       return "not valid before " + format_rfc3339(cert.not_before);
     case PathCheck::kNotCa:
-      return "not a CA certificate (no basicConstraints cA=true)";
+      return "not a CA certificate: no basicConstraints cA=true";
     case PathCheck::kCaKeyUsage:
       return "its keyUsage lacks keyCertSign";
     default:
@@ -82,8 +82,8 @@ std::string pin_text(const RepairRun& run, const PeerRepair& p) {
     }
     case PinVerdict::kLeafNotValid:
       if (!run.trust_intermediate) return {};
-      return indent + "--trust-intermediate cannot help: the peer's own certificate is " +
-             refusal_text(*ip.broken, ip.broken_check) +
+      return indent + "--trust-intermediate cannot help: the peer's own certificate is refused (" +
+             refusal_text(*ip.broken, ip.broken_check) + ")" +
              ", and Java checks it whatever certificate it trusts\n";
     case PinVerdict::kNoValidCa:
       if (!run.trust_intermediate) return {};
