@@ -318,7 +318,7 @@ TEST_CASE("repair --trust-intermediate: an expired cross-sign above a valid inte
     run.target = "prevent.ks";
     run.peer_files = {"mx.pem"};
     run.rerun_args = {"--storepass-env", "KS_PASS"};
-    std::string text = report::repair_text(without, run, kAsciiMarks);
+    std::string text = report::repair_text(without, run, report::kAsciiMarks);
     CHECK(text.find("Java accepts it once this CA certificate of its chain is a trusted entry of "
                     "its own: " +
                     x.inter.cert->subject + " (SHA-256 " + x.inter.cert->sha256 + ")") !=
@@ -335,7 +335,7 @@ TEST_CASE("repair --trust-intermediate: an expired cross-sign above a valid inte
     CHECK(j["peers"][0]["pin"]["applied"] == false);
 
     run.trust_intermediate = true;
-    std::string done = report::repair_text(with, run, kAsciiMarks);
+    std::string done = report::repair_text(with, run, report::kAsciiMarks);
     CHECK(done.find("pinned " + x.inter.cert->subject) != std::string::npos);
     CHECK(done.find("To pin it") == std::string::npos);
     CHECK(report::repair_json(with, run)["added_entries"][0]["for"] == "pin");
@@ -410,7 +410,7 @@ TEST_CASE("repair --trust-intermediate: refuses when no pin can help, and says w
     report::RepairRun run;
     run.file = "prevent.ks";
     run.trust_intermediate = true;
-    CHECK(report::repair_text(plan, run, kAsciiMarks)
+    CHECK(report::repair_text(plan, run, report::kAsciiMarks)
               .find("--trust-intermediate cannot help: the leaf's issuer " + old.cert->subject +
                     " is itself refused (expired on") != std::string::npos);
   }
