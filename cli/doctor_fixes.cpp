@@ -13,34 +13,7 @@ namespace {
 // paths, POSIX sh elsewhere.
 bool windows_shell() { return platform::command_shell() == platform::Shell::kCmd; }
 
-std::string quote(const std::string& word) {
-  if (!word.empty() &&
-      word.find_first_not_of(
-          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-"
-          "\\") == std::string::npos &&
-      (windows_shell() || word.find('\\') == std::string::npos)) {
-    return word;
-  }
-  if (windows_shell()) return "\"" + word + "\"";
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string command(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& w : words) {
-    if (!out.empty()) out += ' ';
-    out += quote(w);
-  }
-  return out;
-}
+std::string command(const std::vector<std::string>& words) { return platform::command_line(words); }
 
 void add_sources(std::vector<std::string>& words, const Fix& fix) {
   for (const std::string& from : fix.from) {

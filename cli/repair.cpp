@@ -1,6 +1,7 @@
 // `ksdoctor repair KEYSTORE --from SRC... (--out FILE | --in-place) [--peer CHAIN.pem]...
-// [--dry-run]`: completes and orders key entries' chains, imports the CAs peers need, and writes
-// the result atomically (read back and compared before it replaces anything).
+// [--trust-intermediate] [--dry-run]`: completes and orders key entries' chains, imports the CAs
+// peers need, and writes the result atomically (read back and compared before it replaces
+// anything).
 #include "ksdoctor/repair.hpp"
 
 #include <algorithm>
@@ -36,8 +37,31 @@ struct RepairCliOptions {
   bool in_place = false;
   bool dry_run = false;
   bool no_backup = false;
+  bool trust_intermediate = false;
   int aia_timeout_ms = 5000;
 };
+
+// The command that plans the pin this run only proposes: the same inputs (never a password given
+// on the command line) with --trust-intermediate.
+std::string pin_command(const RepairCliOptions& o) {
+  std::vector<std::string> words{"ksdoctor", "repair", o.keystore};
+  for (const std::string& f : o.from) words.insert(words.end(), {kRepairSourceOption, f});
+  if (o.common.type != "auto") words.insert(words.end(), {"--type", o.common.type});
+  if (!o.common.storepass.env.empty()) {
+    words.insert(words.end(), {"--storepass-env", o.common.storepass.env});
+  } else if (!o.common.storepass.file.empty()) {
+    words.insert(words.end(), {"--storepass-file", o.common.storepass.file});
+  }
+  if (!o.common.at.empty()) words.insert(words.end(), {"--at", o.common.at});
+  for (const std::string& p : o.peers) words.insert(words.end(), {"--peer", p});
+  words.push_back("--trust-intermediate");
+  if (o.out.empty()) {
+    words.push_back("--in-place");
+  } else {
+    words.insert(words.end(), {"--out", o.out});
+  }
+  return platform::command_line(words);
+}
 
 void check_usage(const RepairCliOptions& o) {
   if (!o.out.empty() && o.in_place) {
@@ -75,6 +99,7 @@ int run_repair(const RepairCliOptions& o) {
   // New entries are dated "now", which --at sets too: the same inputs give the same bytes.
   options.created_ms = options.now * 1000;
   options.name_origin = report::origin_namer(kRepairSourceOption);
+  options.trust_intermediate = o.trust_intermediate;
   bool aia = names_aia(o.from);
   AiaOptions aia_settings = aia_options(o.aia_timeout_ms);
   RepairPlan plan = aia ? plan_repair_with_aia(store, sources, peers, options, aia_settings)
@@ -86,6 +111,8 @@ int run_repair(const RepairCliOptions& o) {
   run.peer_files = o.peers;
   run.source_warnings = std::move(source_warnings);
   run.name_origin = options.name_origin;
+  run.trust_intermediate = o.trust_intermediate;
+  run.pin_command = pin_command(o);
   if (!o.dry_run) {
     run.target = o.in_place ? o.keystore : o.out;
     // In place with nothing to change: leave the file alone. --out always gets the keystore.
@@ -126,6 +153,9 @@ Runner register_repair(CLI::App& app) {
   cmd->add_option("--peer", o->peers,
                   "a chain a peer presents (PEM/DER, leaf first): import what Java needs to "
                   "trust it");
+  cmd->add_flag("--trust-intermediate", o->trust_intermediate,
+                "when a peer's chain passes through a CA certificate Java refuses (an expired "
+                "cross-sign) above a valid one, trust that valid CA certificate itself (a pin)");
   cmd->add_option("--out", o->out, "write the repaired keystore to FILE (KEYSTORE is not touched)");
   cmd->add_flag("--in-place", o->in_place, "replace KEYSTORE (kept as KEYSTORE.bak)");
   cmd->add_flag("--dry-run", o->dry_run, "show the plan, write nothing (exit 1 if it changes)");

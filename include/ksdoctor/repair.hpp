@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct RepairOptions {
   // certificates stay hidden, and `remaining` holds only this entry's findings (import uses it:
   // everything else in the store must stay as it was).
   std::string only_alias;
+  // When Java still rejects a peer because a CA certificate above a valid one in its chain is
+  // refused (an expired cross-sign, an intermediate without basicConstraints), trust that valid
+  // CA certificate itself (find_intermediate_pin): a pin, added only on request.
+  bool trust_intermediate = false;
 };
 
 enum class RepairAction {
@@ -39,8 +44,10 @@ enum class RepairAction {
   kReorderChain,     // the chain's certificates put in issuer order
   kDropCertificate,  // a duplicate, or a certificate that is not on the path to the root
   kAddTrustedEntry,  // a CA certificate a peer needs, or a PKCS#12 hidden certificate
+  kPinIntermediate,  // a valid CA certificate from a peer's own chain, trusted as a pin
 };
-// "add_intermediate", "add_root", "reorder_chain", "drop_certificate", "add_trusted_entry"
+// "add_intermediate", "add_root", "reorder_chain", "drop_certificate", "add_trusted_entry",
+// "pin_intermediate"
 const char* repair_action_name(RepairAction action);
 
 struct RepairChange {
@@ -49,7 +56,7 @@ struct RepairChange {
   CertPtr cert;        // the certificate added or dropped; null for kReorderChain
   CertOrigin origin;   // where an added certificate comes from (kUnknown for drops, reorders)
   std::string reason;  // one sentence: why
-  int peer = -1;       // kAddTrustedEntry for a peer: its index in the peers argument
+  int peer = -1;  // kAddTrustedEntry for a peer, kPinIntermediate: its index in the peers argument
 };
 
 // A key entry whose chain the plan replaces (the protected key is kept byte for byte).
@@ -63,7 +70,49 @@ struct NewTrustedEntry {
   std::string alias;  // lower case, unique among all aliases case-insensitively
   CertPtr cert;
   bool from_hidden = false;  // a PKCS#12 hidden certificate (else: a peer needs it)
+  bool pinned = false;       // a CA certificate of a peer's chain (find_intermediate_pin)
 };
+
+// Can trusting one CA certificate of the peer's own chain make Java accept it?
+enum class PinVerdict {
+  kPinnable,       // yes: `cert`, below the certificate `broken` Java refuses
+  kLeafNotValid,   // the peer's own certificate is expired or not yet valid: no pin helps
+  kNoValidCa,      // the certificate Java refuses is the leaf's own issuer: nothing valid below it
+  kStillRejected,  // `cert` is valid, but Java rejects the peer even with it trusted
+  kNothingBroken,  // no certificate of the chain is refused above a valid CA (e.g. an issuer is
+                   // missing, or the chain ends at a valid root): a pin is not the remedy
+};
+// "pinnable", "leaf_not_valid", "no_valid_ca", "still_rejected", "nothing_broken"
+const char* pin_verdict_name(PinVerdict verdict);
+
+// Java accepts a path that ends at any trust anchor and never looks above it, so a peer whose
+// chain passes through a refused CA certificate above a valid one is trusted once that valid one
+// is a trusted entry. That is a pin: Java then trusts this one certificate (its key, until its
+// notAfter), not the CA above it, so a re-issued or re-keyed intermediate is not trusted until it
+// is imported too, and the pin lasts after the CA above revokes or replaces it.
+struct IntermediatePin {
+  PinVerdict verdict = PinVerdict::kNothingBroken;
+  // kPinnable: the CA certificate to trust, the lowest valid one right below the break (from the
+  // peer's chain). kStillRejected: the valid CA tried. Otherwise null.
+  CertPtr cert;
+  // The certificate where the path breaks: the one above `cert` Java refuses (kPinnable), the
+  // leaf's refused issuer (kNoValidCa), the leaf (kLeafNotValid); null otherwise.
+  CertPtr broken;
+  std::optional<PathCheck> broken_check;  // why Java refuses `broken`
+  bool java_accepts = false;  // verify_peer trusts the peer with `cert` added as a trust anchor
+  std::string java_message;   // Java's message with `cert` trusted (kStillRejected)
+  std::string alias;          // kPinnable: the trusted entry's alias (derive_alias)
+  bool applied = false;       // RepairOptions::trust_intermediate: the plan adds `cert`
+};
+
+// Pure. For a peer Java rejects with `anchors`: walks up the peer's chain from the leaf (each
+// issuer found among the certificates sent, by name and signature) and asks verify_peer, with
+// each certificate valid at `check.now` added as a trust anchor, whether Java would then accept;
+// the answer is the highest certificate that works before the first one Java refuses.
+// Self-issued certificates (roots) are never proposed: trusting a root is an import, not a pin.
+IntermediatePin find_intermediate_pin(const std::vector<CertPtr>& chain,
+                                      const std::vector<CertPtr>& anchors,
+                                      const PeerCheckOptions& check);
 
 struct PeerRepair {
   CertPtr leaf;  // chain[0]; null for an empty chain
@@ -72,6 +121,9 @@ struct PeerRepair {
   std::string java_message_before;
   std::string java_message_after;
   std::vector<std::string> added_aliases;  // the trusted entries added for this peer
+  // Set when the source certificates alone leave Java rejecting the peer: whether a pin would
+  // help (and, with RepairOptions::trust_intermediate, that it was planned: applied).
+  std::optional<IntermediatePin> pin;
 };
 
 struct RepairPlan {

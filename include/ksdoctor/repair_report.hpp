@@ -22,6 +22,10 @@ struct RepairRun {
   std::vector<std::string> peer_files;   // --peer arguments, in order
   std::vector<Finding> source_warnings;  // from loading the sources (load_trust_sources)
   OriginNamer name_origin;               // how changes name origins (empty: describe_origin)
+  bool trust_intermediate = false;       // --trust-intermediate was given
+  // The command that plans the pin a peer's verdict proposes, as the caller spells it; the report
+  // prints it after "To pin it:" (empty: no command is given).
+  std::string pin_command;
 };
 
 // One change in words: "add intermediate CN=... to the chain, from --from ca.pem".

@@ -89,4 +89,7 @@ InstallRoots default_install_roots();
 enum class Shell { kPosix, kCmd };
 Shell command_shell();
 
+// `words` as one command line for command_shell(), each word quoted only when it must be.
+std::string command_line(const std::vector<std::string>& words);
+
 }  // namespace ksdoctor::platform

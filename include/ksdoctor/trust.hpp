@@ -91,7 +91,9 @@ enum class PathCheck {
   kNotCa,                 // ConstraintsChecker: no basicConstraints cA
   kPathLength,            // ConstraintsChecker: pathLenConstraint
   kSignature,             // BasicChecker
-  kValidity,              // BasicChecker
+  kValidity,              // BasicChecker: expired (CertificateExpiredException)
+  kNotYetValid,           // BasicChecker: notBefore after the check time
+                          // (CertificateNotYetValidException; same message as kValidity)
   kNameChaining,          // BasicChecker
   kNoMatchingAnchor,      // no anchor with the issuer's name and key identifier
   kAnchorNotCa,           // PKIXValidator: a v3 anchor that is not a CA with keyCertSign
@@ -109,8 +111,8 @@ struct PathProblem {
   bool operator==(const PathProblem&) const = default;
 };
 
-// The finding code for a refused path: "CERT_EXPIRED", "NOT_A_CA", ... ("PATH_NOT_VALID" for a
-// check without its own code).
+// The finding code for a refused path: "CERT_EXPIRED", "CERT_NOT_YET_VALID", "NOT_A_CA", ...
+// ("PATH_NOT_VALID" for a check without its own code).
 const char* path_problem_code(PathCheck check);
 
 struct PeerVerdict {

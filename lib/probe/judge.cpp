@@ -292,6 +292,16 @@ ProbeJudgement judge_probe(const ProbeResult& r, const JudgeOptions& o) {
                             " has expired: Java refuses it (validity check failed)",
                         "renew the server's certificate");
     j.findings.push_back(std::move(f));
+  } else if (!r.chain.empty() && o.now < r.chain[0]->not_before &&
+             !has_code(j.findings, "CERT_NOT_YET_VALID")) {
+    // Java's message is the same "validity check failed"; only the cause differs
+    // (CertificateNotYetValidException), and so does the remedy: usually a clock.
+    Finding f = finding("CERT_NOT_YET_VALID", Severity::kError,
+                        "the server's certificate " + r.chain[0]->subject +
+                            " is not valid yet: Java refuses it (validity check failed)",
+                        "check this machine's clock, or the server must present a certificate "
+                        "that is valid now");
+    j.findings.push_back(std::move(f));
   }
   if (auto f = hostname_mismatch(r)) j.findings.push_back(std::move(*f));
   if (r.enumeration) enumeration_findings(*r.enumeration, j);

@@ -241,6 +241,39 @@ void plan_peer(const std::vector<CertPtr>& chain, const Keystore& store, const C
       }
     }
   }
+  if (!p.trusted_after && !chain.empty()) {
+    // The sources cannot fix it: would trusting a CA certificate of the peer's own chain?
+    IntermediatePin pin_found = find_intermediate_pin(chain, anchors, check);
+    if (pin_found.verdict == PinVerdict::kPinnable) {
+      pin_found.alias = derive_alias(*pin_found.cert, all_aliases(store, plan));
+      if (options.trust_intermediate) {
+        pin_found.applied = true;
+        p.trusted_after = true;
+        p.java_message_after.clear();
+        NewTrustedEntry t;
+        t.alias = pin_found.alias;
+        t.cert = pin_found.cert;
+        t.pinned = true;
+        RepairChange c;
+        c.action = RepairAction::kPinIntermediate;
+        c.alias = t.alias;
+        c.cert = pin_found.cert;
+        c.peer = index;
+        std::string code =
+            pin_found.broken_check
+                ? std::string(" (") + path_problem_code(*pin_found.broken_check) + ")"
+                : std::string();
+        c.reason = "the peer's chain passes through " + pin_found.broken->subject +
+                   ", which Java refuses" + code +
+                   ", above this valid CA certificate: trusted itself, it ends Java's path "
+                   "below the refused one";
+        p.added_aliases.push_back(t.alias);
+        plan.trusted.push_back(std::move(t));
+        plan.changes.push_back(std::move(c));
+      }
+    }
+    p.pin = std::move(pin_found);
+  }
   plan.peers.push_back(std::move(p));
 }
 
@@ -258,6 +291,8 @@ const char* repair_action_name(RepairAction action) {
       return "drop_certificate";
     case RepairAction::kAddTrustedEntry:
       return "add_trusted_entry";
+    case RepairAction::kPinIntermediate:
+      return "pin_intermediate";
   }
   return "unknown";
 }

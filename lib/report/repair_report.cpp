@@ -2,6 +2,7 @@
 
 #include "ksdoctor/origin_text.hpp"
 #include "ksdoctor/report.hpp"
+#include "ksdoctor/timeutil.hpp"
 
 namespace ksdoctor::report {
 namespace {
@@ -14,6 +15,95 @@ std::string peer_label(const RepairRun& run, const PeerRepair& p, std::size_t i)
   std::string subject = p.leaf ? p.leaf->subject : "(empty chain)";
   if (i < run.peer_files.size()) return subject + " (" + run.peer_files[i] + ")";
   return subject;
+}
+
+// Why Java refuses a certificate, in a few words with the dates that matter.
+std::string refusal_text(const Certificate& cert, const std::optional<PathCheck>& check) {
+  if (!check) return "Java refuses it";
+  switch (*check) {
+    case PathCheck::kValidity:
+      return "expired on " + format_rfc3339(cert.not_after);
+    case PathCheck::kNotYetValid:
+      return "not valid before " + format_rfc3339(cert.not_before);
+    case PathCheck::kNotCa:
+      return "not a CA certificate: no basicConstraints cA=true";
+    case PathCheck::kCaKeyUsage:
+      return "its keyUsage lacks keyCertSign";
+    default:
+      return path_problem_code(*check);
+  }
+}
+
+std::string certificate_words(const Certificate& cert) {
+  return cert.subject + " (SHA-256 " + cert.sha256 + ")";
+}
+
+// The lines under a peer that say what trusting a CA certificate of its chain would do.
+std::string pin_text(const RepairRun& run, const PeerRepair& p) {
+  if (!p.pin) return {};
+  const IntermediatePin& ip = *p.pin;
+  const std::string indent = "      ";
+  std::string out;
+  switch (ip.verdict) {
+    case PinVerdict::kPinnable: {
+      const Certificate& ca = *ip.cert;
+      out += indent;
+      out += ip.applied ? "pinned " + certificate_words(ca) + " as trusted entry '" + ip.alias + "'"
+                        : "Java accepts it once this CA certificate of its chain is a trusted "
+                          "entry of its own: " +
+                              certificate_words(ca);
+      out += ". The path breaks above it at " + ip.broken->subject + " (" +
+             refusal_text(*ip.broken, ip.broken_check) +
+             "), and Java ends a path at any certificate it trusts.\n";
+      out += indent + "That is a pin: Java then trusts " + ca.subject + " itself (its key, until " +
+             format_rfc3339(ca.not_after) + "), not the CA " + ca.issuer +
+             " above it; when that CA re-issues or re-keys the intermediate, the peer's new chain "
+             "fails again until the new certificate is imported, and the pin stays trusted after "
+             "the CA replaces or revokes it.\n";
+      if (!ip.applied && !run.pin_command.empty()) {
+        out += indent + "To pin it: " + run.pin_command + "\n";
+      }
+      return out;
+    }
+    case PinVerdict::kLeafNotValid:
+      if (!run.trust_intermediate) return {};
+      return indent + "--trust-intermediate cannot help: the peer's own certificate is refused (" +
+             refusal_text(*ip.broken, ip.broken_check) + ")" +
+             ", and Java checks it whatever certificate it trusts\n";
+    case PinVerdict::kNoValidCa:
+      if (!run.trust_intermediate) return {};
+      return indent + "--trust-intermediate cannot help: the leaf's issuer " + ip.broken->subject +
+             " is itself refused (" + refusal_text(*ip.broken, ip.broken_check) +
+             "), so the chain holds no valid CA certificate below the break to trust\n";
+    case PinVerdict::kStillRejected:
+      if (!run.trust_intermediate) return {};
+      return indent + "--trust-intermediate cannot help: even with " + ip.cert->subject +
+             " trusted, Java rejects the peer: " + ip.java_message + "\n";
+    case PinVerdict::kNothingBroken:
+      if (!run.trust_intermediate) return {};
+      return indent +
+             "--trust-intermediate cannot help: no certificate Java refuses sits above a valid "
+             "CA certificate in the peer's chain (see the findings below)\n";
+  }
+  return out;
+}
+
+nlohmann::ordered_json pin_json(const RepairRun& run, const IntermediatePin& ip) {
+  nlohmann::ordered_json j;
+  j["verdict"] = pin_verdict_name(ip.verdict);
+  j["certificate"] = ip.cert ? certificate_json(*ip.cert) : nlohmann::ordered_json(nullptr);
+  j["broken"] = ip.broken ? certificate_json(*ip.broken) : nlohmann::ordered_json(nullptr);
+  j["broken_check"] = ip.broken_check ? nlohmann::ordered_json(path_problem_code(*ip.broken_check))
+                                      : nlohmann::ordered_json(nullptr);
+  j["java_accepts"] = ip.java_accepts;
+  j["java_message"] = ip.java_message.empty() ? nlohmann::ordered_json(nullptr)
+                                              : nlohmann::ordered_json(ip.java_message);
+  j["alias"] =
+      ip.alias.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(ip.alias);
+  j["applied"] = ip.applied;
+  bool offer = ip.verdict == PinVerdict::kPinnable && !ip.applied && !run.pin_command.empty();
+  j["command"] = offer ? nlohmann::ordered_json(run.pin_command) : nlohmann::ordered_json(nullptr);
+  return j;
 }
 
 }  // namespace
@@ -32,6 +122,8 @@ std::string change_text(const RepairChange& c, const OriginNamer& name_origin) {
       return "drop " + subject + " from the chain";
     case RepairAction::kAddTrustedEntry:
       return "new trusted entry " + subject + ", from " + origin;
+    case RepairAction::kPinIntermediate:
+      return "new trusted entry " + subject + ", pinned from the peer's own chain";
   }
   return "?";
 }
@@ -74,7 +166,7 @@ Json repair_json(const RepairPlan& plan, const RepairRun& run) {
   for (const NewTrustedEntry& t : plan.trusted) {
     Json jt;
     jt["alias"] = t.alias;
-    jt["for"] = t.from_hidden ? "hidden_certificate" : "peer";
+    jt["for"] = t.from_hidden ? "hidden_certificate" : t.pinned ? "pin" : "peer";
     jt["certificate"] = certificate_json(*t.cert);
     added.push_back(std::move(jt));
   }
@@ -90,6 +182,7 @@ Json repair_json(const RepairPlan& plan, const RepairRun& run) {
     jp["verdict_after"] = p.trusted_after ? "trusted" : "untrusted";
     jp["java_message_after"] = p.java_message_after;
     jp["added_aliases"] = p.added_aliases;
+    jp["pin"] = p.pin ? pin_json(run, *p.pin) : Json(nullptr);
     peers.push_back(std::move(jp));
   }
   j["peers"] = peers;
@@ -130,6 +223,7 @@ std::string repair_text(const RepairPlan& plan, const RepairRun& run, const Mark
     } else {
       out += ": Java still rejects it: " + p.java_message_after + "\n";
     }
+    out += pin_text(run, p);
   }
   out += "\n";
   if (run.written) {

@@ -254,14 +254,18 @@ void check_path(EntryChainReport& r, const Sources& sources, CertPtr wrong_signe
     if (options.now >= cert.not_before && options.now <= cert.not_after) continue;
     // Java never checks the dates of the root it trusts; other TLS stacks do.
     bool java_ignores = i > 0 && i + 1 == r.path.size();
-    std::string state = options.now < cert.not_before ? "not yet valid" : "expired";
+    bool not_yet = options.now < cert.not_before;
+    std::string state = not_yet ? "not yet valid" : "expired";
     Finding f = entry_finding(
-        r.alias, "CERT_EXPIRED", java_ignores ? Severity::kWarning : Severity::kError,
+        r.alias, not_yet ? "CERT_NOT_YET_VALID" : "CERT_EXPIRED",
+        java_ignores ? Severity::kWarning : Severity::kError,
         java_ignores ? "the root " + cert.subject + " is " + state +
                            ": Java peers ignore a trust anchor's dates, other TLS stacks refuse it"
                      : cert.subject + " on the path is " + state +
                            ": Java fails with \"validity check failed\"",
-        "renew it and repair the chain with the renewed certificate");
+        not_yet ? "check the clock of the machine Java runs on; otherwise put the certificate "
+                  "that is valid now in the chain (ksdoctor repair --from it)"
+                : "renew it and repair the chain with the renewed certificate");
     f.details = {{"subject", cert.subject}, {"sha256", cert.sha256}};
     r.findings.push_back(std::move(f));
   }
@@ -273,7 +277,8 @@ void check_path(EntryChainReport& r, const Sources& sources, CertPtr wrong_signe
   if (!why && options.tls_server) why = pkix::tls_server_leaf_problem(leaf);
   if (!why) return;
   r.java_problem = *why;
-  if (why->check == PathCheck::kValidity) return;  // already named per certificate
+  // Already named per certificate.
+  if (why->check == PathCheck::kValidity || why->check == PathCheck::kNotYetValid) return;
   Finding f = pkix::explain(why->check, why->java_reason);
   f.alias = r.alias;
   f.message = "peers running Java refuse this chain: " + why->java_reason;

@@ -121,9 +121,10 @@ std::optional<PathProblem> validate(const std::vector<CertPtr>& path, const Cert
     if (!signature_valid(cert, *signer)) {
       return PathProblem{PathCheck::kSignature, "signature check failed"};
     }
-    if (now < cert.not_before || now > cert.not_after) {
-      return PathProblem{PathCheck::kValidity, "validity check failed"};
-    }
+    // Both end in "validity check failed"; the cause tells them apart
+    // (CertificateNotYetValidException, BasicReason NOT_YET_VALID).
+    if (now < cert.not_before) return PathProblem{PathCheck::kNotYetValid, "validity check failed"};
+    if (now > cert.not_after) return PathProblem{PathCheck::kValidity, "validity check failed"};
     if (!java_x500_equal(cert.issuer_der, signer->subject_der)) {
       return PathProblem{PathCheck::kNameChaining, "subject/issuer name chaining check failed"};
     }
@@ -148,6 +149,10 @@ Explanation explanation(PathCheck check) {
     case PathCheck::kValidity:
       return {"CERT_EXPIRED",
               "the peer must install a currently valid certificate (or the clock is wrong)"};
+    case PathCheck::kNotYetValid:
+      return {"CERT_NOT_YET_VALID",
+              "a certificate is not valid yet: check this machine's clock, or the peer must "
+              "install a certificate that is valid now"};
     case PathCheck::kNotCa:
       return {"NOT_A_CA",
               "the issuing certificate lacks basicConstraints cA=true; the CA must re-issue it"};

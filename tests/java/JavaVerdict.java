@@ -5,7 +5,8 @@
 //   java  --add-exports java.base/sun.security.validator=ALL-UNNAMED -cp DIR JavaVerdict SCENARIO_DIR...
 //
 // One JSON line per directory, in argument order:
-//   {"dir":"...","trusted":true|false,"message":"...","path":["<sha256>",...],"exception":"<class>"}
+//   {"dir":"...","trusted":true|false,"message":"...","path":["<sha256>",...],"exception":"<class>",
+//    "causes":["<class>",...],"reason":"<CertPathValidatorException reason>"}
 //
 // verdict/message: KeyStore.getInstance(file, "changeit") -> TrustManagerFactory("PKIX").init(ks)
 //   -> X509ExtendedTrustManager.checkServerTrusted(chain, "UNKNOWN") with no socket/engine (so no
@@ -13,6 +14,10 @@
 //   "message" is e.getMessage() verbatim for a CertificateException, and also for a RuntimeException
 //   (empty anchor set: "Unexpected error: java.security.InvalidAlgorithmParameterException: the
 //   trustAnchors parameter must be non-empty"). "exception" is the thrown class ("" when trusted).
+// causes: the class names of the exception's causes, outermost first ([] when trusted), e.g.
+//   ["java.security.cert.CertPathValidatorException","java.security.cert.CertificateNotYetValidException"]
+//   for "validity check failed" on a certificate not valid yet; reason: the first
+//   CertPathValidatorException's getReason() ("EXPIRED", "NOT_YET_VALID", ...), "" when none.
 // path: the certificate array the JDK's trust manager computes and then discards (leaf first, trust
 //   anchor last). It is obtained by running the very same code the trust manager runs:
 //   sun.security.validator.Validator.getInstance(TYPE_PKIX, VAR_TLS_SERVER, trustedCerts)
@@ -55,7 +60,8 @@ public final class JavaVerdict {
             if (tm == null) throw new IllegalStateException("no X509ExtendedTrustManager");
 
             // 1. the verdict, exactly as a TLS client gets it
-            boolean trusted; String message = "", exClass = "";
+            boolean trusted; String message = "", exClass = "", reason = "";
+            List<String> causes = new ArrayList<>();
             try {
                 tm.checkServerTrusted(chain, "UNKNOWN");
                 trusted = true;
@@ -63,6 +69,11 @@ public final class JavaVerdict {
                 trusted = false;
                 message = e.getMessage() == null ? "" : e.getMessage();
                 exClass = e.getClass().getName();
+                for (Throwable t = e.getCause(); t != null && causes.size() < 8; t = t.getCause()) {
+                    causes.add(t.getClass().getName());
+                    if (t instanceof CertPathValidatorException && reason.isEmpty())
+                        reason = String.valueOf(((CertPathValidatorException) t).getReason());
+                }
             }
 
             // 2. the same computation, keeping the path the trust manager throws away
@@ -88,6 +99,9 @@ public final class JavaVerdict {
                 }
             }
             out.append("],\"exception\":").append(json(exClass));
+            out.append(",\"causes\":[");
+            for (int i = 0; i < causes.size(); i++) out.append(i > 0 ? "," : "").append(json(causes.get(i)));
+            out.append("],\"reason\":").append(json(reason));
             if (trusted != trusted2 || !message.equals(message2)) out.append(",\"oracle_inconsistent\":true");
             out.append('}');
             System.out.println(out);

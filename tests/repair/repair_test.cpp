@@ -17,7 +17,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
@@ -279,5 +281,145 @@ TEST_CASE("repair: a file size limit smaller than the output ends in exit 2, ori
     std::set<std::string> left;
     for (const auto& e : fs::directory_iterator(dir)) left.insert(e.path().filename().string());
     CHECK(left == std::set<std::string>{"prevent.ks"});
+  }
+}
+
+namespace {
+
+// `run` with the store password in an environment variable (never on argv).
+ProcessResult run_with_pass(const std::vector<std::string>& argv) {
+  ksdoctor::testing::ProcessOptions o;
+  o.unset_env = {"KSDOCTOR_STOREPASS"};
+  o.set_env = {"KS_PASS=changeit"};
+  o.timeout_ms = 120000;
+  return run_process(argv, o);
+}
+
+// tests/java/PinScenarios: one JSON line per scenario (dir, name, expected pin and break).
+std::map<std::string, json> pin_scenarios(const fs::path& out) {
+  ProcessResult r = run({KSDOCTOR_JAVA, "--add-exports", "java.base/sun.security.x509=ALL-UNNAMED",
+                         "--add-exports", "java.base/sun.security.util=ALL-UNNAMED", "-cp",
+                         KSDOCTOR_REPAIR_CLASSES, "PinScenarios", out.string()});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  std::map<std::string, json> scenarios;
+  for (const std::string& line : split_lines(r.out)) {
+    json j = json::parse(line);
+    scenarios[j["name"]] = j;
+  }
+  REQUIRE(scenarios.size() == 5);
+  return scenarios;
+}
+
+json repair_json_run(const fs::path& dir, const fs::path& out, bool trust_intermediate,
+                     int expected_exit) {
+  std::vector<std::string> argv = {KSDOCTOR_CLI,
+                                   "repair",
+                                   (dir / "trust.jks").string(),
+                                   "--peer",
+                                   (dir / "peer.pem").string(),
+                                   "--out",
+                                   out.string(),
+                                   "--storepass-env",
+                                   "KS_PASS",
+                                   "--format",
+                                   "json"};
+  if (trust_intermediate) argv.push_back("--trust-intermediate");
+  ProcessResult r = run_with_pass(argv);
+  REQUIRE_MESSAGE(r.exit_code == expected_exit, (r.out + r.err));
+  return json::parse(r.out);
+}
+
+}  // namespace
+
+TEST_CASE("repair: --trust-intermediate pins what a JVM then accepts, and only that") {
+  fs::path dir = fresh_dir("pin");
+  std::map<std::string, json> scenarios = pin_scenarios(dir / "scenarios");
+  for (const auto& [name, scenario] : scenarios) {
+    CAPTURE(name);
+    fs::path sdir = scenario["dir"].get<std::string>();
+    std::string expected_pin = scenario["pin"];
+    fs::path peer = sdir / "peer.pem";
+
+    json before = java_verdict(sdir / "trust.jks", peer, dir / name / "before");
+    REQUIRE(before["trusted"] == false);
+
+    // Without the flag: the pin is named with its command, nothing is trusted, exit 1.
+    fs::path plain = dir / name / "plain.jks";
+    json p = repair_json_run(sdir, plain, false, 1);
+    CHECK(p["sound"] == false);
+    CHECK(p["added_entries"].empty());
+    CHECK(p["peers"][0]["java_message_before"] == before["message"]);
+    json plain_after = java_verdict(plain, peer, dir / name / "plain");
+    CHECK(plain_after["trusted"] == false);
+    REQUIRE(p["peers"][0]["pin"].is_object());
+    const json& pin = p["peers"][0]["pin"];
+    CHECK(pin["broken"]["sha256"] == scenario["broken"]);
+    if (!expected_pin.empty()) {
+      CHECK(pin["verdict"] == "pinnable");
+      CHECK(pin["certificate"]["sha256"] == expected_pin);
+      CHECK(pin["command"].get<std::string>().find("--trust-intermediate") != std::string::npos);
+    }
+
+    // With the flag: exit 0 exactly when the JVM then trusts the peer.
+    fs::path pinned = dir / name / "pinned.jks";
+    json q = repair_json_run(sdir, pinned, true, expected_pin.empty() ? 1 : 0);
+    json after = java_verdict(pinned, peer, dir / name / "after");
+    CHECK(q["sound"] == after["trusted"]);
+    if (expected_pin.empty()) {
+      CHECK(q["added_entries"].empty());
+      CHECK(after["trusted"] == false);
+      CHECK(q["peers"][0]["pin"]["verdict"] != "pinnable");
+    } else {
+      REQUIRE(q["added_entries"].size() == 1);
+      CHECK(q["added_entries"][0]["for"] == "pin");
+      CHECK(q["added_entries"][0]["certificate"]["sha256"] == expected_pin);
+      CHECK(q["peers"][0]["verdict_after"] == "trusted");
+      CHECK_MESSAGE(after["trusted"] == true, after.dump());
+      // The JVM's path ends at the pinned certificate: it is the anchor Java used.
+      REQUIRE(!after["path"].empty());
+      CHECK(after["path"].back() == expected_pin);
+    }
+  }
+  // The JVM tells expiry and not-yet-valid apart only by the cause, and so does ksdoctor.
+  CHECK(scenarios["expired-leaf"]["pin"] == "");
+  json lapsed =
+      java_verdict(fs::path(scenarios["lapsed-issuer"]["dir"].get<std::string>()) / "trust.jks",
+                   fs::path(scenarios["lapsed-issuer"]["dir"].get<std::string>()) / "peer.pem",
+                   dir / "lapsed-verdict");
+  CHECK(lapsed["reason"] == "EXPIRED");
+}
+
+TEST_CASE("repair: a certificate not valid yet is CERT_NOT_YET_VALID, as the JVM's cause says") {
+  fs::path dir = fresh_dir("not-yet-valid");
+  std::map<std::string, json> scenarios = pin_scenarios(dir / "scenarios");
+  for (const char* name : {"future-issuer", "lapsed-issuer"}) {
+    CAPTURE(name);
+    bool future = std::string(name) == "future-issuer";
+    fs::path sdir = scenarios[name]["dir"].get<std::string>();
+    json java = java_verdict(sdir / "trust.jks", sdir / "peer.pem", dir / name);
+    REQUIRE(java["trusted"] == false);
+    CHECK(java["message"] ==
+          "PKIX path validation failed: java.security.cert.CertPathValidatorException: validity "
+          "check failed");
+    CHECK(java["reason"] == (future ? "NOT_YET_VALID" : "EXPIRED"));
+    CHECK(java["causes"].back() == (future ? "java.security.cert.CertificateNotYetValidException"
+                                           : "java.security.cert.CertificateExpiredException"));
+
+    ProcessResult r = run_with_pass({KSDOCTOR_CLI, "verify", (sdir / "trust.jks").string(),
+                                     "--peer", (sdir / "peer.pem").string(), "--storepass-env",
+                                     "KS_PASS", "--format", "json"});
+    json v = json::parse(r.out);
+    std::set<std::string> codes;
+    std::function<void(const json&)> collect = [&](const json& j) {
+      if (j.is_object()) {
+        if (j.contains("code") && j["code"].is_string()) codes.insert(j["code"]);
+        for (const auto& [k, child] : j.items()) collect(child);
+      } else if (j.is_array()) {
+        for (const json& child : j) collect(child);
+      }
+    };
+    collect(v);
+    CHECK(codes.count(future ? "CERT_NOT_YET_VALID" : "CERT_EXPIRED") == 1);
+    CHECK(codes.count(future ? "CERT_EXPIRED" : "CERT_NOT_YET_VALID") == 0);
   }
 }

@@ -226,6 +226,46 @@ TEST_CASE("an expired intermediate on the path is CERT_EXPIRED") {
   CHECK(r.entries[0].java_problem == PathProblem{PathCheck::kValidity, "validity check failed"});
 }
 
+TEST_CASE("a not yet valid intermediate is CERT_NOT_YET_VALID, not CERT_EXPIRED") {
+  auto& p = pki();
+  testpki::Spec future;
+  future.not_before = kNow + kYear;
+  future.not_after = kNow + 3 * kYear;
+  auto inter = testpki::issue("Future Issuing CA", &p.root, future);
+  auto leaf = testpki::issue("early.example.test", &inter, testpki::leaf_spec());
+  auto r = run({testpki::key_entry("smtp", {leaf.cert, inter.cert, p.root.cert}),
+                testpki::trusted_entry("root", p.root.cert)});
+  const Finding& f = first(r, "CERT_NOT_YET_VALID");
+  CHECK(f.severity == Severity::kError);
+  CHECK(detail(f, "subject") == inter.cert->subject);
+  CHECK_FALSE(has(r, "CERT_EXPIRED"));
+  // Java's message is the same as for an expired certificate; the check differs.
+  CHECK(r.entries[0].java_problem == PathProblem{PathCheck::kNotYetValid, "validity check failed"});
+
+  // A peer sending the same chain: Java validates it against the trusted root.
+  PeerCheckOptions options;
+  options.now = kNow;
+  PeerVerdict v = verify_peer({leaf.cert, inter.cert}, {p.root.cert}, CertPool(), options);
+  CHECK_FALSE(v.trusted);
+  CHECK(v.java_message ==
+        "PKIX path validation failed: java.security.cert.CertPathValidatorException: validity "
+        "check failed");
+  REQUIRE(v.findings.size() == 1);
+  CHECK(v.findings[0].code == "CERT_NOT_YET_VALID");
+  CHECK(std::string(path_problem_code(PathCheck::kNotYetValid)) == "CERT_NOT_YET_VALID");
+  CHECK(std::string(path_problem_code(PathCheck::kValidity)) == "CERT_EXPIRED");
+
+  // Past its notAfter, the same kind of certificate is CERT_EXPIRED.
+  testpki::Spec old;
+  old.not_before = kNow - 3 * kYear;
+  old.not_after = kNow - kYear;
+  auto expired = testpki::issue("Old Issuing CA", &p.root, old);
+  auto old_leaf = testpki::issue("late.example.test", &expired, testpki::leaf_spec());
+  v = verify_peer({old_leaf.cert, expired.cert}, {p.root.cert}, CertPool(), options);
+  REQUIRE(v.findings.size() == 1);
+  CHECK(v.findings[0].code == "CERT_EXPIRED");
+}
+
 TEST_CASE("a leaf without serverAuth is EKU_NOT_SERVER_AUTH") {
   auto& p = pki();
   testpki::Spec client = testpki::leaf_spec();

@@ -2,12 +2,14 @@
 // suite classification, and judge_probe on observed facts.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
 #include "ksdoctor/probe.hpp"
 #include "probe/session.hpp"
 #include "probe/smtp_reply.hpp"
+#include "test_pki.hpp"
 
 namespace probe_test {
 using namespace ksdoctor;
@@ -163,6 +165,34 @@ TEST_CASE("judge_probe: STARTTLS not offered, protocol and suite mismatches, enu
   j = judge_probe(r, o);
   CHECK(j.as_server->handshake_possible);
   CHECK(probe_ok(j));  // warnings only
+}
+
+TEST_CASE("judge_probe: a served certificate not valid yet is CERT_NOT_YET_VALID, not expired") {
+  testpki::Node root = testpki::root("Probe Root");
+  testpki::Spec future = testpki::leaf_spec();
+  future.not_before = testpki::kNow + testpki::kYear;
+  future.not_after = testpki::kNow + 2 * testpki::kYear;
+  testpki::Node early = testpki::issue("early.example.test", &root, future);
+  ProbeResult r;
+  r.host = "early.example.test";
+  r.starttls_offered = true;
+  r.tls = TlsFacts{"TLSv1.3", "TLS_AES_256_GCM_SHA384", "", "x25519", {}};
+  r.chain = {early.cert};
+  r.java.succeeded = true;  // the handshake itself went through; only trust is judged
+  r.java.negotiated = *r.tls;
+  JudgeOptions o;
+  o.now = testpki::kNow;
+  ProbeJudgement j = judge_probe(r, o);
+  CHECK(has(j, "CERT_NOT_YET_VALID"));
+  CHECK_FALSE(has(j, "CERT_EXPIRED"));
+  // With the root trusted, Java's path validation names the same code once.
+  o.truststore_given = true;
+  o.anchors = {root.cert};
+  j = judge_probe(r, o);
+  CHECK(j.verdict == JavaVerdictKind::kUntrusted);
+  CHECK(std::count_if(j.findings.begin(), j.findings.end(),
+                      [](const Finding& f) { return f.code == "CERT_NOT_YET_VALID"; }) == 1);
+  CHECK_FALSE(has(j, "CERT_EXPIRED"));
 }
 
 }  // namespace probe_test

@@ -15,6 +15,7 @@
 #include "ksdoctor/formats.hpp"
 #include "ksdoctor/pem.hpp"
 #include "ksdoctor/repair.hpp"
+#include "ksdoctor/repair_report.hpp"
 #include "ksdoctor/writers.hpp"
 #include "platform/platform.hpp"
 #include "test_os.hpp"
@@ -246,6 +247,197 @@ TEST_CASE("repair plan: a peer that omits its intermediate gets exactly that CA 
     RepairPlan none = plan_repair(trusting, pool_of({p.inter.cert}), peers, options());
     CHECK(none.changes.empty());
     CHECK(none.peers[0].trusted_before);
+  }
+}
+
+// A partner PKI after a cross-sign expiry: the new root's cross certificate (signed by the old
+// root the keystore trusts) has expired, and the partner still sends it above its valid
+// intermediate.
+struct CrossPki {
+  testpki::Node old_root = testpki::root("Partner Old Root");
+  testpki::Node new_root = testpki::root("Partner Root R2");
+  testpki::Node cross = testpki::issue("Partner Root R2", &old_root, expired(), new_root.key);
+  testpki::Node inter = testpki::issue("Partner Issuing CA", &new_root, {});
+  testpki::Node leaf = testpki::issue("mx.partner.test", &inter, testpki::leaf_spec());
+
+  static testpki::Spec expired() {
+    testpki::Spec s;
+    s.not_before = kNow - 3 * testpki::kYear;
+    s.not_after = kNow - testpki::kYear;
+    return s;
+  }
+};
+
+CrossPki& cross_pki() {
+  static CrossPki shared;
+  return shared;
+}
+
+TEST_CASE("repair --trust-intermediate: an expired cross-sign above a valid intermediate") {
+  auto& x = cross_pki();
+  Keystore store = store_of({testpki::trusted_entry("old-root", x.old_root.cert)});
+  std::vector<std::vector<CertPtr>> peers{{x.leaf.cert, x.inter.cert, x.cross.cert}};
+
+  RepairPlan without = plan_repair(store, CertPool(), peers, options());
+  REQUIRE(without.peers.size() == 1);
+  const PeerRepair& p = without.peers[0];
+  CHECK_FALSE(p.trusted_after);
+  CHECK_FALSE(without.sound());
+  CHECK(without.trusted.empty());
+  CHECK(has_code(without.remaining, "CERT_EXPIRED"));
+  REQUIRE(p.pin);
+  CHECK(p.pin->verdict == PinVerdict::kPinnable);
+  CHECK(p.pin->cert->sha256 == x.inter.cert->sha256);
+  CHECK(p.pin->broken->sha256 == x.cross.cert->sha256);
+  CHECK(p.pin->broken_check == PathCheck::kValidity);
+  CHECK(p.pin->java_accepts);
+  CHECK_FALSE(p.pin->applied);
+  CHECK(p.pin->alias == "partner-issuing-ca");
+
+  RepairOptions pinning = options();
+  pinning.trust_intermediate = true;
+  RepairPlan with = plan_repair(store, CertPool(), peers, pinning);
+  CHECK(with.sound());
+  CHECK(with.peers[0].trusted_after);
+  REQUIRE(with.trusted.size() == 1);
+  CHECK(with.trusted[0].pinned);
+  CHECK(with.trusted[0].cert->sha256 == x.inter.cert->sha256);
+  CHECK(with.peers[0].added_aliases == std::vector<std::string>{"partner-issuing-ca"});
+  CHECK(actions(with) == std::vector<RepairAction>{RepairAction::kPinIntermediate});
+  CHECK(with.changes[0].peer == 0);
+  REQUIRE(with.peers[0].pin);
+  CHECK(with.peers[0].pin->applied);
+  // The planned keystore's anchors make Java accept the peer (verify_peer, not the plan, says so).
+  PeerCheckOptions check;
+  check.now = kNow;
+  CHECK(verify_peer(peers[0], java_trust_anchors(apply_plan(store, with)), CertPool(), check)
+            .trusted);
+
+  SUBCASE("the text names the certificate, says why it is a pin and gives the command") {
+    report::RepairRun run;
+    run.file = "prevent.ks";
+    run.target = "prevent.ks";
+    run.peer_files = {"mx.pem"};
+    run.pin_command = "ksdoctor repair prevent.ks --peer mx.pem --trust-intermediate --in-place";
+    std::string text = report::repair_text(without, run, report::kAsciiMarks);
+    CHECK(text.find("Java accepts it once this CA certificate of its chain is a trusted entry of "
+                    "its own: " +
+                    x.inter.cert->subject + " (SHA-256 " + x.inter.cert->sha256 + ")") !=
+          std::string::npos);
+    CHECK(text.find("breaks above it at " + x.cross.cert->subject + " (expired on ") !=
+          std::string::npos);
+    CHECK(text.find("That is a pin") != std::string::npos);
+    CHECK(text.find("To pin it: " + run.pin_command + "\n") != std::string::npos);
+    nlohmann::json j = report::repair_json(without, run);
+    CHECK(j["peers"][0]["pin"]["verdict"] == "pinnable");
+    CHECK(j["peers"][0]["pin"]["broken_check"] == "CERT_EXPIRED");
+    CHECK(j["peers"][0]["pin"]["certificate"]["sha256"] == x.inter.cert->sha256);
+    CHECK(j["peers"][0]["pin"]["applied"] == false);
+
+    run.trust_intermediate = true;
+    std::string done = report::repair_text(with, run, report::kAsciiMarks);
+    CHECK(done.find("pinned " + x.inter.cert->subject) != std::string::npos);
+    CHECK(done.find("To pin it") == std::string::npos);
+    CHECK(report::repair_json(with, run)["added_entries"][0]["for"] == "pin");
+  }
+}
+
+TEST_CASE("repair --trust-intermediate: the pin is the valid CA right below the break") {
+  auto& x = cross_pki();
+  // leaf <- lower <- upper <- expired cross: trusting upper (the higher one) is enough and pins
+  // less of the partner's hierarchy than the lower one.
+  testpki::Node upper = testpki::issue("Partner Policy CA", &x.new_root, {});
+  testpki::Node lower = testpki::issue("Partner Server CA", &upper, {});
+  testpki::Node leaf = testpki::issue("mx2.partner.test", &lower, testpki::leaf_spec());
+  PeerCheckOptions check;
+  check.now = kNow;
+  IntermediatePin pin = find_intermediate_pin({leaf.cert, lower.cert, upper.cert, x.cross.cert},
+                                              {x.old_root.cert}, check);
+  CHECK(pin.verdict == PinVerdict::kPinnable);
+  CHECK(pin.cert->sha256 == upper.cert->sha256);
+  CHECK(pin.broken->sha256 == x.cross.cert->sha256);
+  // The same certificates sent out of order: the walk follows issuers, not positions.
+  IntermediatePin shuffled = find_intermediate_pin(
+      {leaf.cert, x.cross.cert, upper.cert, lower.cert}, {x.old_root.cert}, check);
+  CHECK(shuffled.verdict == PinVerdict::kPinnable);
+  CHECK(shuffled.cert->sha256 == upper.cert->sha256);
+}
+
+TEST_CASE(
+    "repair --trust-intermediate: an intermediate without basicConstraints above a valid one") {
+  auto& p = pki();
+  testpki::Spec no_bc;
+  no_bc.basic_constraints = false;
+  testpki::Node broken = testpki::issue("Legacy Bridge CA", &p.root, no_bc);
+  testpki::Node good = testpki::issue("Partner Mail CA", &broken, {});
+  testpki::Node leaf = testpki::issue("mx3.partner.test", &good, testpki::leaf_spec());
+  Keystore store = store_of({testpki::trusted_entry("root", p.root.cert)});
+  std::vector<std::vector<CertPtr>> peers{{leaf.cert, good.cert, broken.cert}};
+  RepairPlan without = plan_repair(store, CertPool(), peers, options());
+  CHECK_FALSE(without.sound());
+  CHECK(has_code(without.remaining, "NOT_A_CA"));
+  REQUIRE(without.peers[0].pin);
+  CHECK(without.peers[0].pin->verdict == PinVerdict::kPinnable);
+  CHECK(without.peers[0].pin->cert->sha256 == good.cert->sha256);
+  CHECK(without.peers[0].pin->broken_check == PathCheck::kNotCa);
+
+  RepairOptions pinning = options();
+  pinning.trust_intermediate = true;
+  RepairPlan with = plan_repair(store, CertPool(), peers, pinning);
+  CHECK(with.sound());
+  CHECK(with.peers[0].trusted_after);
+  REQUIRE(with.trusted.size() == 1);
+  CHECK(with.trusted[0].alias == "partner-mail-ca");
+}
+
+TEST_CASE("repair --trust-intermediate: refuses when no pin can help, and says why") {
+  auto& p = pki();
+  RepairOptions pinning = options();
+  pinning.trust_intermediate = true;
+  Keystore store = store_of({testpki::trusted_entry("root", p.root.cert)});
+
+  SUBCASE("the leaf's own issuer is expired: nothing valid below the break") {
+    testpki::Node old = testpki::issue("Lapsed Issuing CA", &p.root, CrossPki::expired());
+    testpki::Node leaf = testpki::issue("mx4.partner.test", &old, testpki::leaf_spec());
+    RepairPlan plan = plan_repair(store, CertPool(), {{leaf.cert, old.cert}}, pinning);
+    CHECK_FALSE(plan.sound());
+    CHECK(plan.trusted.empty());
+    CHECK(plan.changes.empty());
+    REQUIRE(plan.peers[0].pin);
+    CHECK(plan.peers[0].pin->verdict == PinVerdict::kNoValidCa);
+    CHECK(plan.peers[0].pin->broken->sha256 == old.cert->sha256);
+    CHECK_FALSE(plan.peers[0].pin->cert);
+    report::RepairRun run;
+    run.file = "prevent.ks";
+    run.trust_intermediate = true;
+    CHECK(report::repair_text(plan, run, report::kAsciiMarks)
+              .find("--trust-intermediate cannot help: the leaf's issuer " + old.cert->subject +
+                    " is itself refused (expired on") != std::string::npos);
+  }
+  SUBCASE("the peer's own certificate has expired: no pin helps") {
+    auto& x = cross_pki();
+    testpki::Spec lapsed = testpki::leaf_spec();
+    lapsed.not_before = kNow - 3 * testpki::kYear;
+    lapsed.not_after = kNow - testpki::kYear;
+    testpki::Node leaf = testpki::issue("mx5.partner.test", &x.inter, lapsed);
+    Keystore old_store = store_of({testpki::trusted_entry("old-root", x.old_root.cert)});
+    RepairPlan plan =
+        plan_repair(old_store, CertPool(), {{leaf.cert, x.inter.cert, x.cross.cert}}, pinning);
+    CHECK_FALSE(plan.sound());
+    CHECK(plan.trusted.empty());
+    REQUIRE(plan.peers[0].pin);
+    CHECK(plan.peers[0].pin->verdict == PinVerdict::kLeafNotValid);
+    CHECK(plan.peers[0].pin->broken->sha256 == leaf.cert->sha256);
+    CHECK(plan.peers[0].pin->broken_check == PathCheck::kValidity);
+  }
+  SUBCASE("a missing issuer is not a break: the remedy stays importing it") {
+    testpki::Node leaf = testpki::issue("mx6.partner.test", &p.inter, testpki::leaf_spec());
+    Keystore other = store_of({testpki::trusted_entry("other", p.other.cert)});
+    RepairPlan plan = plan_repair(other, CertPool(), {{leaf.cert}}, pinning);
+    CHECK_FALSE(plan.sound());
+    REQUIRE(plan.peers[0].pin);
+    CHECK(plan.peers[0].pin->verdict == PinVerdict::kNothingBroken);
+    CHECK(plan.trusted.empty());
   }
 }
 
