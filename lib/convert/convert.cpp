@@ -61,8 +61,13 @@ ConvertResult convert_keystore(const Keystore& source, const ConvertOptions& opt
     Entry copy;
     copy.alias = stored_alias(e.alias, options.to);
     copy.alias_utf16 = utf8_to_utf16(copy.alias);
-    if (!taken.insert(copy.alias).second) {
-      throw UsageError("ALIAS_COLLISION", "two entries become '" + copy.alias + "' in " +
+    // PKCS12KeyStore keys its entries by the lower-cased alias too: BKS's case variants (Root-CA,
+    // root-ca) would overwrite each other there.
+    std::string key = options.to == StoreFormat::kPkcs12
+                          ? utf16_to_utf8(java_lowercase(copy.alias_utf16))
+                          : copy.alias;
+    if (!taken.insert(key).second) {
+      throw UsageError("ALIAS_COLLISION", "two entries become '" + key + "' in " +
                                               format_name(options.to) +
                                               " (aliases are lower-cased there)");
     }

@@ -133,7 +133,39 @@ def main():
         if a != b:
             fail(dst[0], f"BouncyCastle reads back\n  {a}\n  instead of\n  {b}")
 
-    print(f"{len(rows)} stores, {len(converted)} conversions, {len(failures)} failure(s)")
+    # Java's formats into BKS and UBER: BouncyCastle sees what the JVM sees in the source.
+    fixtures = os.path.join(os.path.dirname(pki), "")
+    java_sources = ["jks/server-fullchain.jks", "jks/unicode-alias.jks", "jceks/secretkeys.jceks",
+                    "pkcs12/java-fullchain.p12", "pkcs12/java-secretkeys.p12"]
+    for rel in java_sources:
+        src = os.path.join(fixtures, rel)
+        if not os.path.exists(src):
+            fail(src, "fixture missing")
+            continue
+        jvm = subprocess.run([java, "-cp", classpath, "KeyStoreDump"],
+                             input=f"{src}\tchangeit\tchangeit\n".encode(), capture_output=True,
+                             check=True).stdout.decode()
+        jvm = json.loads(jvm)
+        for kind in ("BKS", "UBER"):
+            out = os.path.join(work, os.path.basename(rel) + "." + kind.lower())
+            run = ksdoctor(["convert", src, "--to", kind.lower(), "--out", out], "changeit")
+            if run.returncode != 0:
+                fail(src, f"convert --to {kind}: exit {run.returncode} {run.stderr!r}")
+                continue
+            bc = bc_dump([(out, kind, "changeit", "changeit")])[0]
+            # PKCS#12 dates no trusted certificate: the JVM reports its load time.
+            keep = ("alias", "kind", "chain", "key", "key_algorithm") + \
+                (() if rel.endswith(".p12") else ("created",))
+            # The order is BouncyCastle's Hashtable's, not the source format's: compare by alias.
+            want = sorted(({k: e[k] for k in keep if k in e} for e in jvm.get("entries", [])),
+                          key=lambda e: e["alias"])
+            got = sorted(({k: e[k] for k in keep if k in e} for e in bc.get("entries", [])),
+                         key=lambda e: e["alias"])
+            if "error" in jvm or got != want:
+                fail(out, f"BouncyCastle sees\n  {got}\n  the JVM sees in {rel}\n  {want}")
+
+    print(f"{len(rows)} stores, {len(converted)} conversions, {len(java_sources)} Java stores "
+          f"into BKS and UBER, {len(failures)} failure(s)")
     for f in failures:
         print("FAIL", f)
     return 1 if failures else 0
