@@ -58,7 +58,8 @@ std::optional<SecureBytes> des3(ByteView input, const SecureBytes& password, Byt
 
 }  // namespace bks_crypto_detail
 
-using namespace bks_crypto_detail;
+// Function-level `using namespace bks_crypto_detail` below: at namespace scope it would reach the
+// files a unity build puts after this one.
 
 SecureBytes password_bytes(const Password& password) {
   if (password.is_null() || password.text().empty()) return {};
@@ -70,6 +71,7 @@ SecureBytes password_bytes(const Password& password) {
 
 Bytes store_mac(const SecureBytes& password, ByteView salt, int iterations, int version,
                 ByteView body) {
+  using namespace bks_crypto_detail;
   SecureBytes key = derive(password, salt, 3, iterations, version == 2 ? kMacSize : 2);
   Bytes mac(kMacSize);
   unsigned int len = 0;
@@ -82,6 +84,7 @@ Bytes store_mac(const SecureBytes& password, ByteView salt, int iterations, int 
 
 std::optional<SecureBytes> uber_decrypt(ByteView ciphertext, const SecureBytes& password,
                                         ByteView salt, int iterations) {
+  using namespace bks_crypto_detail;
   constexpr std::size_t kBlock = Twofish::kBlockSize;
   if (ciphertext.empty() || ciphertext.size() % kBlock != 0) return std::nullopt;
   SecureBytes key = derive(password, salt, 1, iterations, 32);
@@ -105,6 +108,7 @@ std::optional<SecureBytes> uber_decrypt(ByteView ciphertext, const SecureBytes& 
 
 Bytes uber_encrypt(const SecureBytes& plain, const SecureBytes& password, ByteView salt,
                    int iterations) {
+  using namespace bks_crypto_detail;
   constexpr std::size_t kBlock = Twofish::kBlockSize;
   SecureBytes key = derive(password, salt, 1, iterations, 32);
   SecureBytes iv = derive(password, salt, 2, iterations, kBlock);
@@ -137,6 +141,7 @@ int sealed_iterations(ByteView sealed) {
 }
 
 KeyObject unseal(ByteView sealed, const Password& keypass) {
+  using namespace bks_crypto_detail;
   Reader in(sealed, "sealed key");
   std::uint32_t salt_len = in.u32();
   if (salt_len > 0x7fffffff) in.fail("negative salt length");
@@ -158,6 +163,7 @@ KeyObject unseal(ByteView sealed, const Password& keypass) {
 }
 
 Bytes seal(const KeyObject& key, const Password& keypass) {
+  using namespace bks_crypto_detail;
   Bytes salt = random_bytes(kSaltSize);
   Bytes r = random_bytes(4);
   int iterations = 1024 + (((r[2] << 8) | r[3]) & 0x3ff);

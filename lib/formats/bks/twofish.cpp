@@ -101,9 +101,8 @@ u32 h(u32 x, const u32* l, int k) {
 
 }  // namespace twofish_detail
 
-using namespace twofish_detail;
-
 Twofish::Twofish(ByteView key) {
+  using namespace twofish_detail;  // here, not at namespace scope: unity builds
   if (key.size() != 16 && key.size() != 24 && key.size() != 32) {
     throw FormatError("CRYPTO", "Twofish takes a 128, 192 or 256-bit key");
   }
@@ -143,12 +142,14 @@ Twofish::~Twofish() {
 }
 
 std::uint32_t Twofish::g(std::uint32_t x) const {
+  using namespace twofish_detail;  // here, not at namespace scope: unity builds
   return sbox_mds_[0][byte_of(x, 0)] ^ sbox_mds_[1][byte_of(x, 1)] ^ sbox_mds_[2][byte_of(x, 2)] ^
          sbox_mds_[3][byte_of(x, 3)];
 }
 
 void Twofish::encrypt_block(const std::uint8_t in[kBlockSize],
                             std::uint8_t out[kBlockSize]) const {
+  using namespace twofish_detail;  // here, not at namespace scope: unity builds
   u32 r[4];
   for (int i = 0; i < 4; ++i) r[i] = load_le(in + 4 * i) ^ subkeys_[i];
   for (int round = 0; round < 16; ++round) {
@@ -166,6 +167,7 @@ void Twofish::encrypt_block(const std::uint8_t in[kBlockSize],
 
 void Twofish::decrypt_block(const std::uint8_t in[kBlockSize],
                             std::uint8_t out[kBlockSize]) const {
+  using namespace twofish_detail;  // here, not at namespace scope: unity builds
   u32 r[4];
   for (int i = 0; i < 4; ++i) r[(i + 2) % 4] = load_le(in + 4 * i) ^ subkeys_[i + 4];
   for (int round = 15; round >= 0; --round) {
