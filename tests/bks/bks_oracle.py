@@ -13,6 +13,9 @@ BksGen makes COUNT stores (fixed SEED). For each store:
     refuses it ksdoctor exits 2 with one line;
   * `ksdoctor convert --to bks` writes a store BouncyCastle reads back identically (same aliases,
     kinds, dates, chains, and keys that decrypt to the same encoding, or fail the same way).
+Then JKS, JCEKS and PKCS#12 fixtures converted into BKS and UBER must hold for BouncyCastle what
+the JVM sees in them, and `repair --in-place` of a leaf-only BKS/UBER store must leave
+BouncyCastle the full chain and the same key.
 Passwords go through the environment, never argv.
 """
 import datetime
@@ -163,6 +166,21 @@ def main():
                          key=lambda e: e["alias"])
             if "error" in jvm or got != want:
                 fail(out, f"BouncyCastle sees\n  {got}\n  the JVM sees in {rel}\n  {want}")
+
+    # repair --in-place completes a leaf-only chain in BKS and UBER; BouncyCastle sees the result.
+    leaf = os.path.join(fixtures, "jks/server-leafonly.jks")
+    for kind in ("BKS", "UBER"):
+        store = os.path.join(work, "leaf-only." + kind.lower())
+        ksdoctor(["convert", leaf, "--to", kind.lower(), "--out", store], "changeit")
+        before = bc_dump([(store, kind, "changeit", "changeit")])[0]
+        run = ksdoctor(["repair", store, "--from", os.path.join(pki, "ca-chain.pem"), "--in-place"],
+                       "changeit")
+        after = bc_dump([(store, kind, "changeit", "changeit")])[0]
+        chains = [len(e["chain"]) for e in after.get("entries", [])]
+        keys = [(e["alias"], e.get("key")) for e in after.get("entries", [])]
+        if run.returncode not in (0, 1) or chains != [3] or \
+                keys != [(e["alias"], e.get("key")) for e in before.get("entries", [])]:
+            fail(store, f"repair: exit {run.returncode} {run.stderr!r}; BouncyCastle sees {after}")
 
     print(f"{len(rows)} stores, {len(converted)} conversions, {len(java_sources)} Java stores "
           f"into BKS and UBER, {len(failures)} failure(s)")
