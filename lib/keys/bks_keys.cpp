@@ -13,9 +13,9 @@ bks::KeyObject key_object(const Entry& entry, const Password& keypass) {
   if (key.algorithm == bks::kSealedAlgorithm) return bks::unseal(key.blob, keypass);
   if (key.algorithm == bks::kClearAlgorithm) return bks::decode_key_object(key.blob);
   // setKeyEntry(alias, byte[], chain) bytes: BouncyCastle refuses to return them as a key.
-  throw FormatError("KEY_UNREADABLE",
-                    "BKS entry '" + entry.alias + "' stores opaque bytes, which BouncyCastle "
-                    "cannot recover as a key");
+  throw FormatError("KEY_UNREADABLE", "BKS entry '" + entry.alias +
+                                          "' stores opaque bytes, which BouncyCastle "
+                                          "cannot recover as a key");
 }
 
 }  // namespace bks_keys_detail
@@ -23,8 +23,8 @@ bks::KeyObject key_object(const Entry& entry, const Password& keypass) {
 SecureBytes bks_recover_private_key(const Entry& entry, const Password& keypass) {
   bks::KeyObject key = bks_keys_detail::key_object(entry, keypass);
   if (key.key_type != bks::kPrivate || (key.format != "PKCS#8" && key.format != "PKCS8")) {
-    throw FormatError("KEY_UNREADABLE", "BKS entry '" + entry.alias + "' holds a " +
-                                            key.format + " key, not a PKCS#8 private key");
+    throw FormatError("KEY_UNREADABLE", "BKS entry '" + entry.alias + "' holds a " + key.format +
+                                            " key, not a PKCS#8 private key");
   }
   return std::move(key.encoded);
 }
@@ -32,8 +32,8 @@ SecureBytes bks_recover_private_key(const Entry& entry, const Password& keypass)
 SecretKeyMaterial bks_recover_secret_key(const Entry& entry, const Password& keypass) {
   bks::KeyObject key = bks_keys_detail::key_object(entry, keypass);
   if (key.format != "RAW") {
-    throw FormatError("KEY_UNREADABLE", "BKS entry '" + entry.alias + "' holds a " +
-                                            key.format + " key, not a raw secret key");
+    throw FormatError("KEY_UNREADABLE", "BKS entry '" + entry.alias + "' holds a " + key.format +
+                                            " key, not a raw secret key");
   }
   return SecretKeyMaterial{key.algorithm, std::move(key.encoded)};
 }

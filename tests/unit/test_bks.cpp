@@ -86,8 +86,7 @@ TEST_CASE("bks: written stores read back, the password is checked, the format de
       Bytes cut(bytes.begin(), bytes.end() - 1);
       CHECK_THROWS_AS(read_keystore(cut, Password::of("changeit")), FormatError);
     }
-    CHECK_THROWS_AS(read_keystore(bytes, Password::of("changeit"), StoreFormat::kJks),
-                    FormatError);
+    CHECK_THROWS_AS(read_keystore(bytes, Password::of("changeit"), StoreFormat::kJks), FormatError);
   }
 }
 
@@ -111,8 +110,7 @@ TEST_CASE("bks: a sealed private key opens with its password only, and converts"
   REQUIRE(back.entries.size() == 1);
   CHECK(back.entries[0].kind == EntryKind::kPrivateKey);
   CHECK(recover_private_key(back, back.entries[0], Password::of("keypass")) == pkcs8);
-  CHECK_THROWS_AS(recover_private_key(back, back.entries[0], Password::of("other")),
-                  PasswordError);
+  CHECK_THROWS_AS(recover_private_key(back, back.entries[0], Password::of("other")), PasswordError);
 }
 
 TEST_CASE("bks: version 1 keys its HMAC with two bytes, and what BouncyCastle refuses") {

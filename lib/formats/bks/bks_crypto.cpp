@@ -75,8 +75,8 @@ Bytes store_mac(const SecureBytes& password, ByteView salt, int iterations, int 
   SecureBytes key = derive(password, salt, 3, iterations, version == 2 ? kMacSize : 2);
   Bytes mac(kMacSize);
   unsigned int len = 0;
-  if (!HMAC(sha1(), key.data(), static_cast<int>(key.size()), body.data(), body.size(),
-            mac.data(), &len)) {
+  if (!HMAC(sha1(), key.data(), static_cast<int>(key.size()), body.data(), body.size(), mac.data(),
+            &len)) {
     throw FormatError("CRYPTO", "HMAC-SHA1 failed");
   }
   return mac;
@@ -150,8 +150,8 @@ KeyObject unseal(ByteView sealed, const Password& keypass) {
   if (iterations < 0 || iterations > kMaxBksIterations) {
     in.fail("BKS KeyStore: invalid iteration count " + std::to_string(iterations));
   }
-  std::optional<SecureBytes> plain = des3(in.rest(), password_bytes(keypass), salt, iterations,
-                                          false);
+  std::optional<SecureBytes> plain =
+      des3(in.rest(), password_bytes(keypass), salt, iterations, false);
   if (!plain) throw PasswordError("KEY_NOT_RECOVERABLE", "no match");
   try {
     return decode_key_object(ByteView(plain->data(), plain->size()));

@@ -8,7 +8,8 @@
 //          int chainLength | chain certs | the object
 //   cert:  UTF type ("X.509") | int length | encoding
 //   key object (type 2, and the plaintext of type 4): byte keyType (0 private, 1 public,
-//          2 secret) | UTF format ("PKCS#8", "X.509", "RAW") | UTF algorithm | int length | encoding
+//          2 secret) | UTF format ("PKCS#8", "X.509", "RAW") | UTF algorithm | int length |
+//          encoding
 //   sealed (type 4): int saltLen | salt | int iterations |
 //          PBEWithSHAAnd3-KeyTripleDES-CBC(key object) under the entry's password
 //
@@ -42,7 +43,8 @@ inline constexpr int kMaxBksIterations = 1 << 20;
 inline constexpr const char* kSealedAlgorithm = "PBEWithSHAAnd3-KeyTripleDES-CBC";
 inline constexpr const char* kSealedOid = "1.2.840.113549.1.12.1.3";
 inline constexpr const char* kClearAlgorithm = "none (BKS key stored in the clear)";
-inline constexpr const char* kStoredAlgorithm = "BKS stored bytes (not a key BouncyCastle recovers)";
+inline constexpr const char* kStoredAlgorithm =
+    "BKS stored bytes (not a key BouncyCastle recovers)";
 
 // BKS or UBER by content: the header fits and the body is a BKS entry stream (BKS) or a whole
 // number of Twofish blocks after a 20-byte salt (UBER). nullopt otherwise.

@@ -201,8 +201,8 @@ Keystore read_bks_family(ByteView bytes, const Password& storepass, StoreFormat 
   h.version = read_int(in);
   if (h.version < 0 || h.version > 2) corrupt("Wrong version of key store.");
   std::int32_t salt_len = read_int(in);
-  if (salt_len <= 0) corrupt(format == StoreFormat::kUber ? "Key store corrupted." :
-                                                            "Invalid salt detected");
+  if (salt_len <= 0)
+    corrupt(format == StoreFormat::kUber ? "Key store corrupted." : "Invalid salt detected");
   h.salt = in.take(static_cast<std::size_t>(salt_len));
   h.iterations = read_int(in);
   Keystore store = format == StoreFormat::kUber ? read_uber(h, in.rest(), storepass)

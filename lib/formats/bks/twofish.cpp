@@ -49,8 +49,10 @@ u8 gf_mul(u8 a, u8 b, unsigned poly) {
 
 constexpr unsigned kMdsPoly = 0x169;
 constexpr unsigned kRsPoly = 0x14D;
-constexpr u8 kMds[4][4] = {
-    {0x01, 0xEF, 0x5B, 0x5B}, {0x5B, 0xEF, 0xEF, 0x01}, {0xEF, 0x5B, 0x01, 0xEF}, {0xEF, 0x01, 0xEF, 0x5B}};
+constexpr u8 kMds[4][4] = {{0x01, 0xEF, 0x5B, 0x5B},
+                           {0x5B, 0xEF, 0xEF, 0x01},
+                           {0xEF, 0x5B, 0x01, 0xEF},
+                           {0xEF, 0x01, 0xEF, 0x5B}};
 constexpr u8 kRs[4][8] = {{0x01, 0xA4, 0x55, 0x87, 0x5A, 0x58, 0xDB, 0x9E},
                           {0xA4, 0x56, 0x82, 0xF3, 0x1E, 0xC6, 0x68, 0xE5},
                           {0x02, 0xA1, 0xFC, 0xC1, 0x47, 0xAE, 0x3D, 0x19},
@@ -147,8 +149,7 @@ std::uint32_t Twofish::g(std::uint32_t x) const {
          sbox_mds_[3][byte_of(x, 3)];
 }
 
-void Twofish::encrypt_block(const std::uint8_t in[kBlockSize],
-                            std::uint8_t out[kBlockSize]) const {
+void Twofish::encrypt_block(const std::uint8_t in[kBlockSize], std::uint8_t out[kBlockSize]) const {
   using namespace twofish_detail;  // here, not at namespace scope: unity builds
   u32 r[4];
   for (int i = 0; i < 4; ++i) r[i] = load_le(in + 4 * i) ^ subkeys_[i];
@@ -165,8 +166,7 @@ void Twofish::encrypt_block(const std::uint8_t in[kBlockSize],
   for (int i = 0; i < 4; ++i) store_le(r[(i + 2) % 4] ^ subkeys_[i + 4], out + 4 * i);
 }
 
-void Twofish::decrypt_block(const std::uint8_t in[kBlockSize],
-                            std::uint8_t out[kBlockSize]) const {
+void Twofish::decrypt_block(const std::uint8_t in[kBlockSize], std::uint8_t out[kBlockSize]) const {
   using namespace twofish_detail;  // here, not at namespace scope: unity builds
   u32 r[4];
   for (int i = 0; i < 4; ++i) r[(i + 2) % 4] = load_le(in + 4 * i) ^ subkeys_[i + 4];
