@@ -13,6 +13,8 @@ PACKAGES := build-essential cmake pkg-config libssl-dev libcurl4-openssl-dev lib
 # probe's tests: a real MTA (a private instance; the package's own is never configured or started),
 # a second opinion on the enumeration, the scripted SMTP peers.
 PACKAGES += postfix sslscan python3
+# The BKS/UBER oracle: BouncyCastle itself (/usr/share/java/bcprov.jar).
+PACKAGES += libbcprov-java
 
 
 .PHONY: deps build run test install deb bench bench-scale bench-verify bench-logs fuzz clean format

@@ -57,7 +57,7 @@ void add_format_option(CLI::App& cmd, CommonOptions& opts) {
 
 void add_type_option(CLI::App& cmd, CommonOptions& opts) {
   cmd.add_option("--type", opts.type, "keystore type (default: detect from content)")
-      ->check(CLI::IsMember({"auto", "jks", "jceks", "pkcs12"}))
+      ->check(CLI::IsMember({"auto", "jks", "jceks", "pkcs12", "bks", "uber"}))
       ->capture_default_str();
 }
 
@@ -95,6 +95,8 @@ std::optional<StoreFormat> forced_type(const CommonOptions& opts) {
   if (opts.type == "jks") return StoreFormat::kJks;
   if (opts.type == "jceks") return StoreFormat::kJceks;
   if (opts.type == "pkcs12") return StoreFormat::kPkcs12;
+  if (opts.type == "bks") return StoreFormat::kBks;
+  if (opts.type == "uber") return StoreFormat::kUber;
   return std::nullopt;
 }
 

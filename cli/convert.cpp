@@ -25,6 +25,8 @@ struct ConvertCliOptions {
 StoreFormat target_format(const std::string& to) {
   if (to == "jks") return StoreFormat::kJks;
   if (to == "jceks") return StoreFormat::kJceks;
+  if (to == "bks") return StoreFormat::kBks;
+  if (to == "uber") return StoreFormat::kUber;
   return StoreFormat::kPkcs12;
 }
 
@@ -67,7 +69,7 @@ Runner register_convert(CLI::App& app) {
   cmd->add_option("KEYSTORE", o->keystore, "the keystore to convert")->required();
   cmd->add_option("--to", o->to, "the target format")
       ->required()
-      ->check(CLI::IsMember({"jks", "jceks", "pkcs12"}));
+      ->check(CLI::IsMember({"jks", "jceks", "pkcs12", "bks", "uber"}));
   cmd->add_option("--out", o->out, "where to write the converted keystore")->required();
   cmd->add_flag("--no-backup", o->no_backup, "do not keep FILE.bak when --out exists");
   add_format_option(*cmd, o->common);

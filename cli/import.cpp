@@ -204,7 +204,7 @@ Runner register_import(CLI::App& app) {
   add_format_option(*cmd, o->common);
   cmd->add_option("--type", o->common.type,
                   "keystore type: detected from content; required to create one")
-      ->check(CLI::IsMember({"auto", "jks", "jceks", "pkcs12"}));
+      ->check(CLI::IsMember({"auto", "jks", "jceks", "pkcs12", "bks", "uber"}));
   add_password_options(*cmd, o->common);
   add_source_password_options(*cmd, o->common);
   add_time_options(*cmd, o->common);

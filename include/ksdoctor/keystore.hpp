@@ -12,8 +12,9 @@
 
 namespace ksdoctor {
 
-enum class StoreFormat { kJks, kJceks, kPkcs12 };
-const char* format_name(StoreFormat format);  // "JKS", "JCEKS", "PKCS12"
+// kBks and kUber: BouncyCastle's BcKeyStoreSpi stores ("BKS" covers BKS-V1, the same layout).
+enum class StoreFormat { kJks, kJceks, kPkcs12, kBks, kUber };
+const char* format_name(StoreFormat format);  // "JKS", "JCEKS", "PKCS12", "BKS", "UBER"
 
 enum class EntryKind { kPrivateKey, kTrustedCert, kSecretKey };
 const char* kind_name(EntryKind kind);  // "private_key", "trusted_cert", "secret_key"
@@ -75,7 +76,7 @@ struct Pkcs12Protection {
 
 struct Keystore {
   StoreFormat format = StoreFormat::kJks;
-  int version = 2;  // JKS/JCEKS file version; 3 for PKCS#12
+  int version = 2;  // JKS/JCEKS/BKS/UBER file version; 3 for PKCS#12
   Integrity integrity = Integrity::kVerified;
   std::vector<Entry> entries;  // in the order Java's aliases() enumerates them
   // PKCS#12 certificates that Java loads but never shows: neither a trusted-certificate entry (no
@@ -85,7 +86,8 @@ struct Keystore {
   std::vector<IgnoredBag> ignored_bags;  // PKCS#12 only
   std::optional<Pkcs12Protection> protection;
 
-  // Whether Java's lookups (which lower-case the alias for JKS/JCEKS) reach this entry.
+  // Whether Java's lookups (which lower-case the alias for JKS/JCEKS; BKS and UBER are
+  // case-sensitive) reach this entry.
   bool lookupable(const Entry& entry) const;
 };
 

@@ -21,6 +21,12 @@ namespace ksdoctor {
 // UsageError("PASSWORD_REQUIRED") for a null password.
 Bytes write_jks_family(const Keystore& store, const Password& storepass, std::int64_t now_ms);
 
+// BKS (version 2) or UBER (version 1), store.format, as BouncyCastle's BcKeyStoreSpi writes them:
+// entries read from a file in file order, then the others; each key blob as it is (sealed,
+// clear or stored bytes, bks_format.hpp). UsageError("PASSWORD_REQUIRED") for a null password,
+// UsageError("KEY_PROTECTION_MISMATCH") for a key protected for another format.
+Bytes write_bks_family(const Keystore& store, const Password& storepass, std::int64_t now_ms);
+
 struct Pkcs12WriteOptions {
   // Empty: JDK 17's defaults (PBEWithHmacSHA256AndAES_256 / 10 000 iterations for certificates,
   // HmacPBESHA256 / 10 000 for the MAC). store.protection, when present, is kept instead.

@@ -12,6 +12,7 @@ namespace ksdoctor {
 namespace {
 
 bool jks_family(StoreFormat f) { return f == StoreFormat::kJks || f == StoreFormat::kJceks; }
+bool bks_family(StoreFormat f) { return f == StoreFormat::kBks || f == StoreFormat::kUber; }
 
 // What Java's JKS/JCEKS do to an alias on setEntry (JavaKeyStore.convertAlias lower-cases for JKS;
 // JCEKS lower-cases too).
@@ -47,7 +48,7 @@ ConvertResult convert_keystore(const Keystore& source, const ConvertOptions& opt
   ConvertResult result;
   Keystore& out = result.store;
   out.format = options.to;
-  out.version = options.to == StoreFormat::kPkcs12 ? 3 : 2;
+  out.version = options.to == StoreFormat::kPkcs12 ? 3 : options.to == StoreFormat::kUber ? 1 : 2;
   out.integrity = Integrity::kVerified;
   const Password& keypass = options.keypass ? *options.keypass : options.storepass;
   std::set<std::string> taken;
@@ -60,8 +61,13 @@ ConvertResult convert_keystore(const Keystore& source, const ConvertOptions& opt
     Entry copy;
     copy.alias = stored_alias(e.alias, options.to);
     copy.alias_utf16 = utf8_to_utf16(copy.alias);
-    if (!taken.insert(copy.alias).second) {
-      throw UsageError("ALIAS_COLLISION", "two entries become '" + copy.alias + "' in " +
+    // PKCS12KeyStore keys its entries by the lower-cased alias too: BKS's case variants (Root-CA,
+    // root-ca) would overwrite each other there.
+    std::string key = options.to == StoreFormat::kPkcs12
+                          ? utf16_to_utf8(java_lowercase(copy.alias_utf16))
+                          : copy.alias;
+    if (!taken.insert(key).second) {
+      throw UsageError("ALIAS_COLLISION", "two entries become '" + key + "' in " +
                                               format_name(options.to) +
                                               " (aliases are lower-cased there)");
     }
@@ -69,9 +75,13 @@ ConvertResult convert_keystore(const Keystore& source, const ConvertOptions& opt
       result.notes.push_back("alias '" + e.alias + "' becomes '" + copy.alias + "'");
     }
     copy.kind = e.kind;
+    // BouncyCastle rebuilds its Hashtable from the file order: keeping that order keeps aliases().
+    if (bks_family(source.format) && bks_family(options.to)) copy.file_position = e.file_position;
     copy.created_ms = e.created_ms;
     copy.chain = e.chain;
-    if (e.kind == EntryKind::kPrivateKey && e.key) {
+    if (e.key && bks_family(source.format) && bks_family(options.to)) {
+      copy.key = e.key;  // BKS and UBER hold keys alike: sealed, clear or stored bytes as they are
+    } else if (e.kind == EntryKind::kPrivateKey && e.key) {
       SecureBytes pkcs8 = recover_private_key(source, e, keypass);
       copy.key = protect_private_key(pkcs8, options.to, keypass);
     } else if (e.kind == EntryKind::kSecretKey) {

@@ -1,3 +1,4 @@
+#include "formats/bks/bks_format.hpp"
 #include "formats/jks/jks_format.hpp"
 #include "ksdoctor/formats.hpp"
 
@@ -24,12 +25,19 @@ std::optional<StoreFormat> detect_format(ByteView bytes) {
       return StoreFormat::kPkcs12;
     }
   }
-  return std::nullopt;
+  return bks::detect(bytes);
 }
 
 Keystore read_keystore(ByteView bytes, const Password& storepass,
                        std::optional<StoreFormat> forced) {
   std::optional<StoreFormat> detected = detect_format(bytes);
+  auto bouncy = [](std::optional<StoreFormat> f) {
+    return f == StoreFormat::kBks || f == StoreFormat::kUber;
+  };
+  // BouncyCastle's types read only their own layout, and Java's never read BouncyCastle's.
+  if (forced && detected && (bouncy(forced) || bouncy(detected)) && forced != detected) {
+    throw FormatError("MALFORMED", "Invalid keystore format");
+  }
   // Since JDK 9 (keystore.type.compat=true) the JKS and PKCS12 types each load the other's files,
   // while JCEKS loads JKS and JCEKS files only and JKS never loads JCEKS.
   if (forced == StoreFormat::kJceks && detected == StoreFormat::kPkcs12) {
@@ -41,9 +49,10 @@ Keystore read_keystore(ByteView bytes, const Password& storepass,
   std::optional<StoreFormat> format = detected ? detected : forced;
   if (!format) {
     throw FormatError("UNKNOWN_FORMAT",
-                      "not a keystore: the content is neither JKS, JCEKS nor PKCS#12");
+                      "not a keystore: the content is neither JKS, JCEKS, PKCS#12, BKS nor UBER");
   }
   if (*format == StoreFormat::kPkcs12) return read_pkcs12(bytes, storepass);
+  if (bouncy(format)) return read_bks_family(bytes, storepass, *format);
   Keystore store = read_jks_family(bytes, storepass);
   if (forced == StoreFormat::kJceks) store.format = StoreFormat::kJceks;
   return store;

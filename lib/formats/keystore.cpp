@@ -12,6 +12,10 @@ const char* format_name(StoreFormat format) {
       return "JCEKS";
     case StoreFormat::kPkcs12:
       return "PKCS12";
+    case StoreFormat::kBks:
+      return "BKS";
+    case StoreFormat::kUber:
+      return "UBER";
   }
   return "?";
 }
@@ -42,7 +46,9 @@ const char* integrity_name(Integrity integrity) {
 
 bool Keystore::lookupable(const Entry& entry) const {
   // PKCS#12 keys its map by the lower-cased alias, so what aliases() returns is always reachable.
-  if (format == StoreFormat::kPkcs12) return true;
+  // BouncyCastle's Hashtable is keyed by the alias exactly as stored.
+  if (format == StoreFormat::kPkcs12 || format == StoreFormat::kBks || format == StoreFormat::kUber)
+    return true;
   return java_lowercase(entry.alias_utf16) == entry.alias_utf16;
 }
 

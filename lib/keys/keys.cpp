@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "bks_keys.hpp"
 #include "formats/jks/java_serial.hpp"
 #include "formats/pkcs12/pkcs12_keys.hpp"
 #include "key_protection.hpp"
@@ -152,6 +153,9 @@ SecureBytes recover_private_key(const Keystore& store, const Entry& entry,
   if (store.format == StoreFormat::kPkcs12) {
     return pkcs12_decrypt_shrouded_key(entry.key->blob, keypass);
   }
+  if (store.format == StoreFormat::kBks || store.format == StoreFormat::kUber) {
+    return bks_recover_private_key(entry, keypass);
+  }
   der::Walker top(entry.key->blob, "protected key");
   der::Walker epki(top.expect(der::kSequence).value, "protected key");
   der::Tlv alg = epki.expect(der::kSequence);
@@ -168,15 +172,18 @@ SecureBytes recover_private_key(const Keystore& store, const Entry& entry,
 
 SecretKeyMaterial recover_secret_key_material(const Keystore& store, const Entry& entry,
                                               const Password& keypass) {
-  bool supported = store.format == StoreFormat::kJceks || store.format == StoreFormat::kPkcs12;
+  const bool bouncy = store.format == StoreFormat::kBks || store.format == StoreFormat::kUber;
+  bool supported =
+      bouncy || store.format == StoreFormat::kJceks || store.format == StoreFormat::kPkcs12;
   if (entry.kind != EntryKind::kSecretKey || !entry.key || !supported) {
     throw UsageError("NOT_A_SECRET_KEY",
-                     "entry '" + entry.alias + "' is not a JCEKS or PKCS#12 secret key");
+                     "entry '" + entry.alias + "' is not a JCEKS, PKCS#12 or BKS secret key");
   }
   if (keypass.is_null()) {
     throw PasswordError("KEY_NOT_RECOVERABLE", "no key password to recover the key with");
   }
   if (store.format == StoreFormat::kPkcs12) return pkcs12_secret_key(entry, keypass);
+  if (bouncy) return bks_recover_secret_key(entry, keypass);
   return jceks_secret_key(entry, keypass);
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "bks_keys.hpp"
 #include "formats/jks/java_serial.hpp"
 #include "formats/pkcs12/pkcs12_pbe.hpp"
 #include "formats/pkcs12/pkcs12_writer_der.hpp"
@@ -172,6 +173,9 @@ ProtectedKey protection_for(StoreFormat format, const Password& keypass) {
       key.algorithm_oid = oids::kPbes2;
       key.iterations = kPkcs12Iterations;
       break;
+    case StoreFormat::kBks:
+    case StoreFormat::kUber:
+      break;  // bks_protect fills everything in
   }
   return key;
 }
@@ -184,6 +188,9 @@ ProtectedKey protect_secret_key(const SecretKeyMaterial& key, StoreFormat format
     throw UsageError("SECRET_KEY_IN_JKS",
                      "a secret key cannot be stored in a JKS keystore (Java's JKS holds only "
                      "private keys and certificates; use JCEKS or PKCS12)");
+  }
+  if (format == StoreFormat::kBks || format == StoreFormat::kUber) {
+    return bks_protect(key.key, true, key.algorithm, keypass);
   }
   ProtectedKey out = protection_for(format, keypass);
   out.blob = format == StoreFormat::kJceks ? jceks_seal(key, keypass)
@@ -204,6 +211,10 @@ ProtectedKey protect_private_key(const SecureBytes& pkcs8, StoreFormat format,
     case StoreFormat::kPkcs12:
       key.blob = pkcs12_protect(pkcs8, keypass);
       break;
+    case StoreFormat::kBks:
+    case StoreFormat::kUber:
+      // BouncyCastle decodes the key by its PrivateKeyInfo; the name is only carried along.
+      return bks_protect(pkcs8, false, describe_private_key(pkcs8).algorithm, keypass);
   }
   return key;
 }

@@ -3,7 +3,7 @@
 //
 //   make fuzz
 //   build-fuzz/tests/fuzz/fuzz_keystore -max_total_time=60 -dict=tests/fuzz/keystore.dict \
-//       build-fuzz/corpus fixtures/jks fixtures/jceks fixtures/demo
+//       build-fuzz/corpus fixtures/jks fixtures/jceks fixtures/demo fixtures/bks
 #include <cstddef>
 #include <cstdint>
 #include <optional>

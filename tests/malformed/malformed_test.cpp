@@ -1,8 +1,9 @@
 // Malformed input: truncations and seeded bit flips of real keystores must never crash, hang,
 // throw anything but ksdoctor::Error, or allocate more than the file justifies.
 //
-//  in-process:  for jks/server-fullchain.jks, jceks/secretkeys.jceks, jceks/server.jceks and two
-//  PKCS#12 stores (pkcs12/java-iter1024.p12, pkcs12/java-passwordless.p12), every
+//  in-process:  for jks/server-fullchain.jks, jceks/secretkeys.jceks, jceks/server.jceks, two
+//  PKCS#12 stores (pkcs12/java-iter1024.p12, pkcs12/java-passwordless.p12) and BouncyCastle's
+//  bks/server.bks and bks/server.uber, every
 //               truncation length 0..size-1 (password "changeit" and null) and 1000 seeded
 //               mutations (500 single-bit flips with both passwords, 100 multi-bit flips, 100
 //               32-bit boundary-value writes, and 300 flips/writes with a recomputed JKS digest so
@@ -96,6 +97,10 @@ const Subject kSubjects[] = {
     {"jceks/server.jceks", 20240603u},
     {"pkcs12/java-iter1024.p12", 20240604u},
     {"pkcs12/java-passwordless.p12", 20240605u},
+    // BouncyCastle's stores (keytool with bcprov): BKS opened with a null password skips its
+    // HMAC, so flipped entries reach key recovery; UBER flips land in its Twofish ciphertext.
+    {"bks/server.bks", 20261208u},
+    {"bks/server.uber", 20261209u},
 };
 
 bool trace() {
