@@ -7,6 +7,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -156,8 +157,9 @@ TEST_CASE("key managers: ksdoctor presents what SunX509 and PKIX present, on ran
   REQUIRE_MESSAGE(g.exit_code == 0, g.err);
   std::vector<fs::path> jks, p12;
   for (int i = 0; i < kStores; ++i) {
-    char name[16];
-    std::snprintf(name, sizeof name, "k%03d.%s", i, i % 2 == 0 ? "jks" : "p12");
+    std::string number = std::to_string(i);
+    std::string name = "k" + std::string(3 - std::min<std::size_t>(3, number.size()), '0') + number +
+                       (i % 2 == 0 ? ".jks" : ".p12");
     (i % 2 == 0 ? jks : p12).push_back(dir / name);
   }
   std::map<std::string, JavaChoice> java = ask_java("JKS", jks);
