@@ -38,20 +38,11 @@ public final class BksDump {
             for (String alias : Collections.list(ks.aliases())) {
                 if (!first) sb.append(',');
                 first = false;
-                sb.append("{\"alias\":").append(KeyStoreDump.json(alias));
                 boolean key = ks.isKeyEntry(alias);
                 Certificate[] chain = key ? ks.getCertificateChain(alias) : new Certificate[] {ks.getCertificate(alias)};
+                // BouncyCastle's rule (entryInstanceOf): a key entry with a certificate is a private key.
                 String kind = key ? (ks.getCertificate(alias) != null ? "private_key" : "secret_key") : "trusted_cert";
-                sb.append(",\"kind\":\"").append(kind).append('"');
-                sb.append(",\"created\":").append(ks.getCreationDate(alias).getTime());
-                sb.append(",\"chain\":[");
-                if (chain != null) {
-                    for (int i = 0; i < chain.length; i++) {
-                        if (i > 0) sb.append(',');
-                        sb.append('"').append(KeyStoreDump.sha256(chain[i].getEncoded())).append('"');
-                    }
-                }
-                sb.append(']');
+                KeyStoreDump.appendEntryHead(sb, ks, alias, chain, kind);
                 if (key) {
                     try {
                         Key k = ks.getKey(alias, keypass);

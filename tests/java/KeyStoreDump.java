@@ -42,20 +42,9 @@ public final class KeyStoreDump {
             for (String alias : Collections.list(ks.aliases())) {
                 if (!first) sb.append(',');
                 first = false;
-                sb.append("{\"alias\":").append(json(alias));
                 boolean key = ks.isKeyEntry(alias);
                 Certificate[] chain = key ? ks.getCertificateChain(alias) : new Certificate[] {ks.getCertificate(alias)};
-                String kind = key ? (chain != null ? "private_key" : "secret_key") : "trusted_cert";
-                sb.append(",\"kind\":\"").append(kind).append('"');
-                sb.append(",\"created\":").append(ks.getCreationDate(alias).getTime());
-                sb.append(",\"chain\":[");
-                if (chain != null) {
-                    for (int i = 0; i < chain.length; i++) {
-                        if (i > 0) sb.append(',');
-                        sb.append('"').append(sha256(chain[i].getEncoded())).append('"');
-                    }
-                }
-                sb.append(']');
+                appendEntryHead(sb, ks, alias, chain, key ? (chain != null ? "private_key" : "secret_key") : "trusted_cert");
                 if (key) {
                     Key k = null;
                     String which = "none";
@@ -125,6 +114,22 @@ public final class KeyStoreDump {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    // An entry's object up to its chain: alias, kind, creation date and the chain's fingerprints.
+    static void appendEntryHead(StringBuilder sb, KeyStore ks, String alias, Certificate[] chain, String kind)
+            throws Exception {
+        sb.append("{\"alias\":").append(json(alias));
+        sb.append(",\"kind\":\"").append(kind).append('"');
+        sb.append(",\"created\":").append(ks.getCreationDate(alias).getTime());
+        sb.append(",\"chain\":[");
+        if (chain != null) {
+            for (int i = 0; i < chain.length; i++) {
+                if (i > 0) sb.append(',');
+                sb.append('"').append(sha256(chain[i].getEncoded())).append('"');
+            }
+        }
+        sb.append(']');
     }
 
     static String sha256(byte[] b) throws Exception {

@@ -49,6 +49,18 @@ RepairOptions options() {
   return o;
 }
 
+// The plan --trust-intermediate makes for one peer whose chain a single pin fixes: sound, the peer
+// trusted, one trusted entry added.
+RepairPlan plan_with_one_pin(const Keystore& store, const std::vector<std::vector<CertPtr>>& peers) {
+  RepairOptions pinning = options();
+  pinning.trust_intermediate = true;
+  RepairPlan with = plan_repair(store, CertPool(), peers, pinning);
+  CHECK(with.sound());
+  CHECK(with.peers[0].trusted_after);
+  REQUIRE(with.trusted.size() == 1);
+  return with;
+}
+
 Keystore store_of(std::vector<Entry> entries, StoreFormat format = StoreFormat::kJks) {
   Keystore s;
   s.format = format;
@@ -294,12 +306,7 @@ TEST_CASE("repair --trust-intermediate: an expired cross-sign above a valid inte
   CHECK_FALSE(p.pin->applied);
   CHECK(p.pin->alias == "partner-issuing-ca");
 
-  RepairOptions pinning = options();
-  pinning.trust_intermediate = true;
-  RepairPlan with = plan_repair(store, CertPool(), peers, pinning);
-  CHECK(with.sound());
-  CHECK(with.peers[0].trusted_after);
-  REQUIRE(with.trusted.size() == 1);
+  RepairPlan with = plan_with_one_pin(store, peers);
   CHECK(with.trusted[0].pinned);
   CHECK(with.trusted[0].cert->sha256 == x.inter.cert->sha256);
   CHECK(with.peers[0].added_aliases == std::vector<std::string>{"partner-issuing-ca"});
@@ -381,12 +388,7 @@ TEST_CASE(
   CHECK(without.peers[0].pin->cert->sha256 == good.cert->sha256);
   CHECK(without.peers[0].pin->broken_check == PathCheck::kNotCa);
 
-  RepairOptions pinning = options();
-  pinning.trust_intermediate = true;
-  RepairPlan with = plan_repair(store, CertPool(), peers, pinning);
-  CHECK(with.sound());
-  CHECK(with.peers[0].trusted_after);
-  REQUIRE(with.trusted.size() == 1);
+  RepairPlan with = plan_with_one_pin(store, peers);
   CHECK(with.trusted[0].alias == "partner-mail-ca");
 }
 
