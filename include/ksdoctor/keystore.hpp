@@ -15,6 +15,10 @@ namespace ksdoctor {
 // kBks and kUber: BouncyCastle's BcKeyStoreSpi stores ("BKS" covers BKS-V1, the same layout).
 enum class StoreFormat { kJks, kJceks, kPkcs12, kBks, kUber };
 const char* format_name(StoreFormat format);  // "JKS", "JCEKS", "PKCS12", "BKS", "UBER"
+// BKS or UBER: BouncyCastle's layout, case-sensitive aliases.
+inline bool is_bouncycastle(StoreFormat format) {
+  return format == StoreFormat::kBks || format == StoreFormat::kUber;
+}
 
 enum class EntryKind { kPrivateKey, kTrustedCert, kSecretKey };
 const char* kind_name(EntryKind kind);  // "private_key", "trusted_cert", "secret_key"

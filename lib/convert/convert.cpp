@@ -12,7 +12,6 @@ namespace ksdoctor {
 namespace {
 
 bool jks_family(StoreFormat f) { return f == StoreFormat::kJks || f == StoreFormat::kJceks; }
-bool bks_family(StoreFormat f) { return f == StoreFormat::kBks || f == StoreFormat::kUber; }
 
 // What Java's JKS/JCEKS do to an alias on setEntry (JavaKeyStore.convertAlias lower-cases for JKS;
 // JCEKS lower-cases too).
@@ -76,10 +75,11 @@ ConvertResult convert_keystore(const Keystore& source, const ConvertOptions& opt
     }
     copy.kind = e.kind;
     // BouncyCastle rebuilds its Hashtable from the file order: keeping that order keeps aliases().
-    if (bks_family(source.format) && bks_family(options.to)) copy.file_position = e.file_position;
+    if (is_bouncycastle(source.format) && is_bouncycastle(options.to))
+      copy.file_position = e.file_position;
     copy.created_ms = e.created_ms;
     copy.chain = e.chain;
-    if (e.key && bks_family(source.format) && bks_family(options.to)) {
+    if (e.key && is_bouncycastle(source.format) && is_bouncycastle(options.to)) {
       copy.key = e.key;  // BKS and UBER hold keys alike: sealed, clear or stored bytes as they are
     } else if (e.kind == EntryKind::kPrivateKey && e.key) {
       SecureBytes pkcs8 = recover_private_key(source, e, keypass);

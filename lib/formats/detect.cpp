@@ -31,9 +31,7 @@ std::optional<StoreFormat> detect_format(ByteView bytes) {
 Keystore read_keystore(ByteView bytes, const Password& storepass,
                        std::optional<StoreFormat> forced) {
   std::optional<StoreFormat> detected = detect_format(bytes);
-  auto bouncy = [](std::optional<StoreFormat> f) {
-    return f == StoreFormat::kBks || f == StoreFormat::kUber;
-  };
+  auto bouncy = [](std::optional<StoreFormat> f) { return f && is_bouncycastle(*f); };
   // BouncyCastle's types read only their own layout, and Java's never read BouncyCastle's.
   if (forced && detected && (bouncy(forced) || bouncy(detected)) && forced != detected) {
     throw FormatError("MALFORMED", "Invalid keystore format");

@@ -47,8 +47,7 @@ const char* integrity_name(Integrity integrity) {
 bool Keystore::lookupable(const Entry& entry) const {
   // PKCS#12 keys its map by the lower-cased alias, so what aliases() returns is always reachable.
   // BouncyCastle's Hashtable is keyed by the alias exactly as stored.
-  if (format == StoreFormat::kPkcs12 || format == StoreFormat::kBks || format == StoreFormat::kUber)
-    return true;
+  if (format == StoreFormat::kPkcs12 || is_bouncycastle(format)) return true;
   return java_lowercase(entry.alias_utf16) == entry.alias_utf16;
 }
 

@@ -46,7 +46,7 @@ Bytes write_keystore(const Keystore& store, const Password& storepass, std::int6
   if (store.format == StoreFormat::kPkcs12) {
     return write_pkcs12(store, storepass, now_ms, options.pkcs12);
   }
-  if (store.format == StoreFormat::kBks || store.format == StoreFormat::kUber) {
+  if (is_bouncycastle(store.format)) {
     return write_bks_family(store, storepass, now_ms);
   }
   return write_jks_family(store, storepass, now_ms);

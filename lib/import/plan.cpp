@@ -30,17 +30,14 @@ Finding finding(std::string code, Severity severity, const std::string& alias, s
 // JavaKeyStore and JceKeyStore lower-case aliases (Locale.ENGLISH) when they store them;
 // PKCS#12 and BouncyCastle's stores keep them as given.
 std::string stored_alias(const std::string& alias, StoreFormat format) {
-  if (format == StoreFormat::kPkcs12 || format == StoreFormat::kBks ||
-      format == StoreFormat::kUber) {
-    return alias;
-  }
+  if (format == StoreFormat::kPkcs12 || is_bouncycastle(format)) return alias;
   return utf16_to_utf8(java_lowercase(utf8_to_utf16(alias)));
 }
 
 // The entry Java's lookups find for `alias` (JKS/JCEKS and PKCS#12 compare case-insensitively,
 // BouncyCastle's Hashtable exactly).
 std::optional<std::size_t> find_entry(const Keystore& store, const std::string& alias) {
-  const bool exact = store.format == StoreFormat::kBks || store.format == StoreFormat::kUber;
+  const bool exact = is_bouncycastle(store.format);
   for (std::size_t i = 0; i < store.entries.size(); ++i) {
     const Entry& e = store.entries[i];
     if (store.lookupable(e) && (exact ? e.alias == alias : iequals(e.alias, alias))) return i;
